@@ -1,8 +1,16 @@
 """1D premixed flames: freely propagating (simplified and CH4/air) and counterflow."""
 
+from ._grid import RefineCriteria as RefineCriteria
+from ._grid import bisect as bisect
 from ._mechanisms import CH4_SPECIES as CH4_SPECIES
 from ._mechanisms import case1_solution as case1_solution
 from ._mechanisms import ch4_one_step_solution as ch4_one_step_solution
+from ._newton import FlameConvergenceError as FlameConvergenceError
+from ._newton import NewtonOptions as NewtonOptions
 from ._params import CounterflowParams as CounterflowParams
 from ._params import PremixedFlameParams as PremixedFlameParams
 from ._params import SimpleFlameParams as SimpleFlameParams
+from ._simple import energy_residual as energy_residual
+from ._simple import reaction_rate as reaction_rate
+from ._simple import solve_simple_flame as solve_simple_flame
+from ._solution import FlameSolution as FlameSolution
