@@ -149,3 +149,13 @@ def richardson_error(history: list[tuple[int, float]], order: float = 2.0) -> fl
         return float("nan")
     (_, coarse), (_, fine) = history[-2], history[-1]
     return abs(fine - coarse) / (2.0**order - 1.0)
+
+
+def observed_order(history: list[tuple[int, float]]) -> float:
+    """Convergence order of the eigenvalue from its last three bisected grids, or NaN."""
+    if len(history) < 3:
+        return float("nan")
+    a, b, c = (v for _, v in history[-3:])
+    if (b - a) * (c - b) <= 0.0:
+        return float("nan")
+    return float(np.log2((b - a) / (c - b)))

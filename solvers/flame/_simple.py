@@ -20,7 +20,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._xp import namespace
-from ._grid import RefineCriteria, central_weights, refine, richardson_error, solve_adaptive
+from ._grid import (
+    RefineCriteria,
+    central_weights,
+    observed_order,
+    refine,
+    richardson_error,
+    solve_adaptive,
+)
 from ._newton import NewtonOptions, solve_steady
 from ._params import SimpleFlameParams
 from ._solution import FlameSolution
@@ -237,5 +244,8 @@ def _solution(out, params, mode) -> FlameSolution:
         case="simple", mode=mode, x=x, T=T, u=s * p.rho_in / rho, rho=rho, Y=Y,
         species=("F", "P", "N"), flame_speed=s, newton_iterations=out.iterations,
         refinements=out.levels, residual=out.residual,
-        attrs={"flame_speed_error_estimate_m_s": richardson_error(out.history)},
+        attrs={
+            "flame_speed_error_estimate_m_s": richardson_error(out.history),
+            "observed_order": observed_order(out.history),
+        },
     )

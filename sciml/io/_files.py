@@ -1,0 +1,90 @@
+"""Writers and readers for the project's files: JSON, netCDF (HDF5), figures, meshes."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from ._atomic import atomic_path
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN/inf
+    return value
+
+
+def write_json(data: dict, path: str | os.PathLike) -> Path:
+    """Write ``data`` as indented JSON (NumPy scalars converted, NaN/inf as null), atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(_jsonable(data), indent=2, sort_keys=True) + "\n")
+    return Path(path)
+
+
+def read_json(path: str | os.PathLike) -> dict:
+    return json.loads(Path(path).read_text())
+
+
+def write_dataset(ds: xr.Dataset, path: str | os.PathLike) -> Path:
+    """Write an xarray data set as netCDF-4 through the HDF5 engine (``h5netcdf``), atomically."""
+    attrs = {k: (str(v) if isinstance(v, (bool, np.bool_)) else v) for k, v in ds.attrs.items()}
+    ds = ds.copy()
+    ds.attrs = {k: v for k, v in attrs.items() if v is not None}
+    with atomic_path(path) as tmp:
+        ds.to_netcdf(tmp, engine="h5netcdf", invalid_netcdf=False)
+    return Path(path)
+
+
+def read_dataset(path: str | os.PathLike) -> xr.Dataset:
+    """Read a data set written by `write_dataset` fully into memory (the file is closed)."""
+    with xr.open_dataset(path, engine="h5netcdf") as ds:
+        return ds.load()
+
+
+def save_figure(fig, path: str | os.PathLike, *, dpi: int = 150) -> Path:
+    """Save a matplotlib figure (format from the suffix) atomically and close it."""
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=path.suffix.lstrip(".") or "png")
+    plt.close(fig)
+    return path
+
+
+def write_mesh(path: str | os.PathLike, points, cells, *, point_data=None, cell_data=None) -> Path:
+    """Write a mesh with meshio (format from the suffix: ``.vtu``, ``.xdmf``, ``.msh``, ...).
+
+    `cells` is a list of ``(cell_type, connectivity)`` pairs, as meshio takes them. XDMF writes
+    a companion ``.h5`` file next to the ``.xdmf`` file.
+    """
+    import meshio
+
+    path = Path(path)
+    mesh = meshio.Mesh(np.asarray(points), cells, point_data=point_data or {},
+                       cell_data=cell_data or {})
+    if path.suffix == ".xdmf":  # two files: no single atomic rename possible
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meshio.write(path, mesh)
+        return path
+    with atomic_path(path) as tmp:
+        meshio.write(tmp, mesh, file_format=meshio.extension_to_filetypes[path.suffix][0])
+    return path
+
+
+def read_mesh(path: str | os.PathLike):
+    """Read any mesh format meshio knows (Gmsh ``.msh``, XDMF, VTU, ...)."""
+    import meshio
+
+    return meshio.read(path)

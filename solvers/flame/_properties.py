@@ -1,0 +1,459 @@
+"""Vectorised ideal-gas thermodynamics, mixture-averaged transport and reaction rates.
+
+`GasProperties` copies all coefficient data once from a ``cantera.Solution`` and then evaluates
+the properties at every grid point of a 1D flame with a few array operations (no loops over grid
+points). Arrays have the species (or reaction) axis first and the grid axis last: species
+quantities are ``(K, N)``, mixture quantities ``(N,)``. Units are SI with kmol, as in Cantera.
+
+The formulas are Cantera 3.2's, so results agree with it to round-off: NASA7 (or constant-cp)
+thermodynamics; ``MixTransport`` (Wilke viscosity, averaged conductivity, mixture-averaged
+diffusion coefficients from the polynomial fits in ln T) and ``UnityLewisTransport``;
+irreversible Arrhenius reactions with reaction orders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Floor on mole fractions in transport, Cantera's ``Tiny`` (avoids pure-species singularities).
+TINY = 1.0e-20
+
+_TRANSPORT_MODELS = ("mixture-averaged", "unity-Lewis-number")
+
+
+@dataclass(frozen=True, eq=False)
+class PropertyValues:
+    """All properties of `GasProperties` at one set of states, from `GasProperties.evaluate`.
+
+    Shapes and units are those of the methods of the same names.
+    """
+
+    cp_species: np.ndarray
+    enthalpy_species: np.ndarray
+    mean_molar_mass: np.ndarray
+    mole_fractions: np.ndarray
+    density: np.ndarray
+    cp_mixture: np.ndarray
+    viscosity: np.ndarray
+    conductivity: np.ndarray
+    mix_diff_coeffs: np.ndarray
+    net_production_rates: np.ndarray
+    heat_release_rate: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class GasProperties:
+    """Coefficient data of an ideal-gas mixture and vectorised property evaluation.
+
+    K species, R reactions. Temperatures ``T`` are ``(N,)`` arrays [K], mass fractions ``Y`` are
+    ``(K, N)`` [-] (used as given, not normalised), pressures ``p`` are scalars or ``(N,)`` [Pa].
+    Build it with `from_cantera`; arrays are stored read-only.
+
+    **Arguments**
+
+    - `species_names`: species names.
+    - `molar_masses`: ``(K,)`` molar masses W_k [kg/kmol].
+    - `gas_constant`: universal gas constant [J/kmol/K] (Cantera's ``ct.gas_constant``).
+    - `thermo_T_mid`: ``(K,)`` NASA7 mid temperatures [K]; the low range holds for T <= T_mid.
+    - `thermo_low`, `thermo_high`: ``(K, 7)`` NASA7 coefficients a_0..a_6 of the two ranges:
+      ``c_p/R = a_0 + a_1 T + ... + a_4 T^4``, ``h/RT = a_0 + a_1 T/2 + ... + a_4 T^4/5 + a_5/T``.
+    - `transport_model`: ``"mixture-averaged"`` or ``"unity-Lewis-number"``.
+    - `viscosity_coeffs`: ``(K, 5)`` fits ``μ_k = (T^(1/4) Σ_i c_i (ln T)^i)^2`` [Pa s].
+    - `conductivity_coeffs`: ``(K, 5)`` fits ``λ_k = T^(1/2) Σ_i c_i (ln T)^i`` [W/m/K].
+    - `diffusion_coeffs`: ``(K, K, 5)`` symmetric fits ``D_kj = T^(3/2) Σ_i c_i (ln T)^i / p``
+      [m²/s].
+    - `pre_exponential`: ``(R,)`` Arrhenius A [kmol, m³, s units of each reaction's order].
+    - `temperature_exponent`: ``(R,)`` Arrhenius b [-].
+    - `activation_energy`: ``(R,)`` Arrhenius E_a [J/kmol].
+    - `reaction_orders`: ``(R, K)`` orders ≥ 0 in the molar concentrations [-].
+    - `stoichiometry`: ``(K, R)`` net stoichiometric coefficients (products − reactants) [-].
+    """
+
+    species_names: tuple[str, ...]
+    molar_masses: np.ndarray
+    gas_constant: float
+    thermo_T_mid: np.ndarray
+    thermo_low: np.ndarray
+    thermo_high: np.ndarray
+    transport_model: str
+    viscosity_coeffs: np.ndarray
+    conductivity_coeffs: np.ndarray
+    diffusion_coeffs: np.ndarray
+    pre_exponential: np.ndarray
+    temperature_exponent: np.ndarray
+    activation_energy: np.ndarray
+    reaction_orders: np.ndarray
+    stoichiometry: np.ndarray
+    _cache: dict = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        K = len(self.species_names)
+        R = np.shape(self.pre_exponential)[0]
+        shapes = {
+            "molar_masses": (K,), "thermo_T_mid": (K,), "thermo_low": (K, 7),
+            "thermo_high": (K, 7), "viscosity_coeffs": (K, 5), "conductivity_coeffs": (K, 5),
+            "diffusion_coeffs": (K, K, 5), "pre_exponential": (R,),
+            "temperature_exponent": (R,), "activation_energy": (R,),
+            "reaction_orders": (R, K), "stoichiometry": (K, R),
+        }
+        for name, shape in shapes.items():
+            value = np.array(getattr(self, name), dtype=float)
+            if value.shape != shape:
+                raise ValueError(f"{name} has shape {value.shape}, expected {shape}")
+            value.setflags(write=False)
+            object.__setattr__(self, name, value)
+        if self.transport_model not in _TRANSPORT_MODELS:
+            raise NotImplementedError(
+                f"transport model {self.transport_model!r}; supported: {_TRANSPORT_MODELS}"
+            )
+        if np.any(self.reaction_orders < 0.0):
+            raise NotImplementedError("negative reaction orders are not supported")
+        object.__setattr__(self, "_cache", self._precompute())
+
+    def _precompute(self) -> dict:
+        """Derived constants used by the evaluations (read-only by convention)."""
+        K = len(self.species_names)
+        W = self.molar_masses
+        lo, hi = self.thermo_low, self.thermo_high
+        # Rows: c_p/R and h/RT of the low range, then of the high range; columns multiply the
+        # powers 1, T, T², T³, T⁴, 1/T of `_thermo_powers`.
+        h_scale = np.array([1.0, 1.0 / 2.0, 1.0 / 3.0, 1.0 / 4.0, 1.0 / 5.0, 1.0])
+        zero = np.zeros((K, 1))
+        nasa = np.concatenate([
+            np.hstack([lo[:, :5], zero]), lo[:, :6] * h_scale,
+            np.hstack([hi[:, :5], zero]), hi[:, :6] * h_scale,
+        ])
+        # Greatest order of each reaction's reactants, padded with order 0 (factor 1).
+        R = self.pre_exponential.shape[0]
+        n_max = max([np.count_nonzero(o) for o in self.reaction_orders], default=0)
+        index = np.zeros((R, n_max), dtype=np.intp)
+        orders = np.zeros((R, n_max))
+        for r, row in enumerate(self.reaction_orders):
+            (k,) = np.nonzero(row)
+            fractional = row[k] != np.round(row[k])
+            # Index into [C; max(C, 0)]: fractional orders take the floored concentration.
+            index[r, : k.size] = k + K * fractional
+            orders[r, : k.size] = row[k]
+        return {
+            "inv_W": (1.0 / W)[:, None],
+            "R_over_W": (self.gas_constant / W)[:, None],
+            "W": W[:, None],
+            "W_quarter_inv": (W ** -0.25)[:, None],
+            "T_mid": self.thermo_T_mid[:, None],
+            "nasa": nasa,
+            "transport": np.concatenate([self.viscosity_coeffs, self.conductivity_coeffs]),
+            "diffusion": self.diffusion_coeffs.reshape(K * K, 5),
+            # Wilke: Φ_kj = (1 + sqrt(μ_k/μ_j) (W_j/W_k)^(1/4))² / sqrt(8 (1 + W_k/W_j))
+            "wilke": 1.0 / np.sqrt(8.0 * (1.0 + W[:, None] / W[None, :])),
+            "A": self.pre_exponential[:, None],
+            "b": self.temperature_exponent[:, None],
+            "Ea_R": (self.activation_energy / self.gas_constant)[:, None],
+            "rxn_index": index,
+            "rxn_orders": orders[:, :, None],
+        }
+
+    @classmethod
+    def from_cantera(cls, gas, *, kinetics: bool = True) -> GasProperties:
+        """Copy the coefficient data of a Cantera ideal-gas ``Solution``.
+
+        Species thermodynamics must be NASA7 (two ranges) or constant-cp; the transport model
+        ``mixture-averaged`` or ``unity-Lewis-number``. With ``kinetics=True`` every reaction
+        must be an irreversible elementary Arrhenius reaction (orders default to the reactant
+        stoichiometric coefficients; rate multipliers are folded into A), else
+        ``NotImplementedError``. ``kinetics=False`` ignores the reactions (frozen chemistry:
+        zero production rates), e.g. to use ``gri30.yaml`` for properties only.
+        """
+        import cantera as ct
+
+        if gas.thermo_model != "ideal-gas":
+            raise NotImplementedError(f"thermo model {gas.thermo_model!r}; need 'ideal-gas'")
+        K = gas.n_species
+        R_u = ct.gas_constant
+        T_mid, low, high = np.empty(K), np.empty((K, 7)), np.empty((K, 7))
+        for k in range(K):
+            thermo = gas.species(k).thermo
+            c = np.asarray(thermo.coeffs, dtype=float)
+            if isinstance(thermo, ct.NasaPoly2):
+                T_mid[k], high[k], low[k] = c[0], c[1:8], c[8:15]
+            elif isinstance(thermo, ct.ConstantCp):
+                # c_p = cp0, h = h0 + cp0 (T - T0), s = s0 + cp0 ln(T / T0) as one NASA7 range.
+                T0, h0, s0, cp0 = c
+                low[k] = high[k] = [cp0 / R_u, 0.0, 0.0, 0.0, 0.0,
+                                    (h0 - cp0 * T0) / R_u, (s0 - cp0 * np.log(T0)) / R_u]
+                T_mid[k] = T0
+            else:
+                raise NotImplementedError(
+                    f"species {gas.species_name(k)!r}: thermo {type(thermo).__name__} is not "
+                    "supported (NASA7 with two ranges or constant-cp only)"
+                )
+        if gas.transport_model not in _TRANSPORT_MODELS:
+            raise NotImplementedError(
+                f"transport model {gas.transport_model!r}; supported: {_TRANSPORT_MODELS}"
+            )
+        visc = np.array([gas.get_viscosity_polynomial(k) for k in range(K)])
+        cond = np.array([gas.get_thermal_conductivity_polynomial(k) for k in range(K)])
+        diff = np.array([[gas.get_binary_diff_coeffs_polynomial(k, j) for j in range(K)]
+                         for k in range(K)])
+        reactions = range(gas.n_reactions) if kinetics else range(0)
+        A, b, Ea = np.empty(len(reactions)), np.empty(len(reactions)), np.empty(len(reactions))
+        orders = np.zeros((len(reactions), K))
+        nu = np.zeros((K, len(reactions)))
+        for i in reactions:
+            rxn = gas.reaction(i)
+            rate = rxn.rate
+            if (type(rate) is not ct.ArrheniusRate or rxn.reversible
+                    or rxn.third_body is not None):
+                raise NotImplementedError(
+                    f"reaction {i} ({rxn.equation}, {rxn.reaction_type}, reversible="
+                    f"{rxn.reversible}): only irreversible elementary Arrhenius reactions are "
+                    "supported; use kinetics=False for properties only"
+                )
+            A[i] = rate.pre_exponential_factor * gas.multiplier(i)
+            b[i] = rate.temperature_exponent
+            Ea[i] = rate.activation_energy
+            for name, order in {**rxn.reactants, **rxn.orders}.items():
+                orders[i, gas.species_index(name)] = order
+            for name, s in rxn.reactants.items():
+                nu[gas.species_index(name), i] -= s
+            for name, s in rxn.products.items():
+                nu[gas.species_index(name), i] += s
+        return cls(
+            species_names=tuple(gas.species_names),
+            molar_masses=gas.molecular_weights,
+            gas_constant=R_u,
+            thermo_T_mid=T_mid,
+            thermo_low=low,
+            thermo_high=high,
+            transport_model=gas.transport_model,
+            viscosity_coeffs=visc,
+            conductivity_coeffs=cond,
+            diffusion_coeffs=diff,
+            pre_exponential=A,
+            temperature_exponent=b,
+            activation_energy=Ea,
+            reaction_orders=orders,
+            stoichiometry=nu,
+        )
+
+    @property
+    def n_species(self) -> int:
+        """Number of species K."""
+        return len(self.species_names)
+
+    @property
+    def n_reactions(self) -> int:
+        """Number of reactions R."""
+        return self.pre_exponential.shape[0]
+
+    # --- thermodynamics -------------------------------------------------------------------
+
+    def cp_species(self, T) -> np.ndarray:
+        """Specific heat capacities c_p,k of the species, ``(K, N)`` [J/kg/K]."""
+        cp_R, _ = self._thermo_RT(_as_T(T))
+        return cp_R * self._cache["R_over_W"]
+
+    def enthalpy_species(self, T) -> np.ndarray:
+        """Specific enthalpies h_k of the species (including formation), ``(K, N)`` [J/kg]."""
+        T = _as_T(T)
+        _, h_RT = self._thermo_RT(T)
+        return h_RT * (self._cache["R_over_W"] * T)
+
+    def mean_molar_mass(self, Y) -> np.ndarray:
+        """Mean molar mass ``W = 1 / Σ_k Y_k / W_k``, ``(N,)`` [kg/kmol]."""
+        return self._composition(Y)[1]
+
+    def mole_fractions(self, Y) -> np.ndarray:
+        """Mole fractions ``X_k = Y_k W / W_k``, ``(K, N)`` [-]."""
+        return self._composition(Y)[2]
+
+    def density(self, T, Y, p) -> np.ndarray:
+        """Ideal-gas density ``ρ = p W / (R T)``, ``(N,)`` [kg/m³]."""
+        return self._density(_as_T(T), self._composition(Y)[1], p)
+
+    def cp_mixture(self, T, Y) -> np.ndarray:
+        """Mixture specific heat capacity ``Σ_k Y_k c_p,k``, ``(N,)`` [J/kg/K]."""
+        cp_R, _ = self._thermo_RT(_as_T(T))
+        return self._cp_mixture(cp_R, Y)
+
+    # --- transport ------------------------------------------------------------------------
+
+    def viscosity(self, T, Y) -> np.ndarray:
+        """Mixture viscosity by Wilke's rule (Cantera's ``MixTransport``), ``(N,)`` [Pa s]."""
+        T = _as_T(T)
+        sqrt_mu, _ = self._species_transport(T, _log_powers(T))
+        return self._viscosity(sqrt_mu, self._transport_X(Y))
+
+    def conductivity(self, T, Y) -> np.ndarray:
+        """Mixture conductivity ``(Σ X_k λ_k + 1 / Σ X_k/λ_k) / 2``, ``(N,)`` [W/m/K].
+
+        Cantera's rule for both ``mixture-averaged`` and ``unity-Lewis-number`` transport.
+        """
+        T = _as_T(T)
+        _, lam = self._species_transport(T, _log_powers(T))
+        return self._conductivity(lam, self._transport_X(Y))
+
+    def mix_diff_coeffs(self, T, Y, p) -> np.ndarray:
+        """Mixture-averaged diffusion coefficients (Cantera's ``mix_diff_coeffs``), ``(K, N)``.
+
+        ``mixture-averaged``: ``D_km = (W - X_k W_k) / (p W Σ_{j≠k} X_j / D_kj)`` [m²/s] for the
+        flux ``j_k = -ρ (W_k / W) D_km ∇X_k``, with X floored at `TINY` as Cantera does (a
+        pure species gets round-off-dominated values there, as in Cantera).
+        ``unity-Lewis-number``: ``λ / (ρ c_p)`` for every species.
+        """
+        T = _as_T(T)
+        L = _log_powers(T)
+        _, mmw, X = self._composition(Y)
+        Xf = np.maximum(X, TINY)
+        if self.transport_model == "mixture-averaged":
+            return self._mix_diff_coeffs(T, L, mmw, Xf, p)
+        _, lam = self._species_transport(T, L)
+        cp_R, _ = self._thermo_RT(T)
+        return self._unity_lewis(self._conductivity(lam, Xf), self._density(T, mmw, p),
+                                 self._cp_mixture(cp_R, Y))
+
+    # --- kinetics -------------------------------------------------------------------------
+
+    def net_production_rates(self, T, Y, p) -> np.ndarray:
+        """Net molar production rates ω̇_k, ``(K, N)`` [kmol/m³/s].
+
+        Rates of progress ``A T^b exp(-E_a / R T) Π_k C_k^(n_k)`` with ``C_k = ρ Y_k / W_k``
+        [kmol/m³]. Concentrations with a fractional order are floored at zero before the power
+        (finite and real for slightly negative Y); integer orders use C_k as is. Cantera
+        instead zeroes a whole rate when any of its concentrations is ≤ 0 (for fractional
+        orders); the two agree for non-negative compositions.
+        """
+        T = _as_T(T)
+        ym, mmw, _ = self._composition(Y)
+        return self._rates(T, ym * self._density(T, mmw, p))
+
+    def heat_release_rate(self, T, Y, p) -> np.ndarray:
+        """Heat release rate ``-Σ_k h_k W_k ω̇_k``, ``(N,)`` [W/m³]."""
+        T = _as_T(T)
+        _, h_RT = self._thermo_RT(T)
+        return self._heat_release(T, h_RT, self.net_production_rates(T, Y, p))
+
+    # --- everything at once ---------------------------------------------------------------
+
+    def evaluate(self, T, Y, p) -> PropertyValues:
+        """All properties above at once, sharing intermediate results (cheaper than calls)."""
+        T = _as_T(T)
+        cp_R, h_RT = self._thermo_RT(T)
+        ym, mmw, X = self._composition(Y)
+        Xf = np.maximum(X, TINY)
+        rho = self._density(T, mmw, p)
+        cp = self._cp_mixture(cp_R, Y)
+        L = _log_powers(T)
+        sqrt_mu, lam_k = self._species_transport(T, L)
+        lam = self._conductivity(lam_k, Xf)
+        if self.transport_model == "mixture-averaged":
+            D = self._mix_diff_coeffs(T, L, mmw, Xf, p)
+        else:
+            D = self._unity_lewis(lam, rho, cp)
+        wdot = self._rates(T, ym * rho)
+        R_over_W = self._cache["R_over_W"]
+        return PropertyValues(
+            cp_species=cp_R * R_over_W,
+            enthalpy_species=h_RT * (R_over_W * T),
+            mean_molar_mass=mmw,
+            mole_fractions=X,
+            density=rho,
+            cp_mixture=cp,
+            viscosity=self._viscosity(sqrt_mu, Xf),
+            conductivity=lam,
+            mix_diff_coeffs=D,
+            net_production_rates=wdot,
+            heat_release_rate=self._heat_release(T, h_RT, wdot),
+        )
+
+    # --- building blocks ------------------------------------------------------------------
+
+    def _thermo_RT(self, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """NASA7 ``c_p/R`` and ``h/RT``, each ``(K, N)``; both ranges by one matrix product."""
+        c = self._cache
+        P = np.empty((6,) + T.shape)
+        P[0] = 1.0
+        P[1] = T
+        np.multiply(P[1], T, out=P[2])
+        np.multiply(P[2], T, out=P[3])
+        np.multiply(P[3], T, out=P[4])
+        np.divide(1.0, T, out=P[5])
+        both = (c["nasa"] @ P).reshape(2, 2, self.n_species, T.size)
+        cp_R, h_RT = np.where(T <= c["T_mid"], both[0], both[1])
+        return cp_R, h_RT
+
+    def _composition(self, Y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``Y_k / W_k`` [kmol/kg], mean molar mass [kg/kmol], mole fractions; as Cantera."""
+        ym = np.asarray(Y, dtype=float) * self._cache["inv_W"]
+        mmw = 1.0 / ym.sum(axis=0)
+        return ym, mmw, ym * mmw
+
+    def _transport_X(self, Y) -> np.ndarray:
+        return np.maximum(self._composition(Y)[2], TINY)
+
+    def _density(self, T: np.ndarray, mmw: np.ndarray, p) -> np.ndarray:
+        return p * mmw / (T * self.gas_constant)
+
+    def _cp_mixture(self, cp_R: np.ndarray, Y) -> np.ndarray:
+        return np.einsum("kn,kn->n", cp_R * self._cache["R_over_W"], Y)
+
+    def _species_transport(self, T: np.ndarray, L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``sqrt(μ_k)`` [sqrt(Pa s)] and ``λ_k`` [W/m/K], each ``(K, N)``."""
+        fits = self._cache["transport"] @ L
+        K = self.n_species
+        return np.sqrt(np.sqrt(T)) * fits[:K], np.sqrt(T) * fits[K:]
+
+    def _viscosity(self, sqrt_mu: np.ndarray, Xf: np.ndarray) -> np.ndarray:
+        # With r_k = sqrt(μ_k) W_k^(-1/4), Φ_kj = c_kj (1 + r_k/r_j)², so the Wilke denominator
+        # Σ_j Φ_kj X_j = Σ c_kj X_j + 2 r_k Σ c_kj X_j/r_j + r_k² Σ c_kj X_j/r_j²: three
+        # matrix products instead of a (K, K, N) array; all terms are positive.
+        r = sqrt_mu * self._cache["W_quarter_inv"]
+        a = Xf / r
+        s0, s1, s2 = self._cache["wilke"] @ np.stack([Xf, a, a / r])
+        denom = s0 + r * (2.0 * s1 + r * s2)
+        return np.einsum("kn,kn->n", Xf * sqrt_mu * sqrt_mu, 1.0 / denom)
+
+    @staticmethod
+    def _conductivity(lam: np.ndarray, Xf: np.ndarray) -> np.ndarray:
+        return 0.5 * (np.einsum("kn,kn->n", Xf, lam) + 1.0 / np.einsum("kn,kn->n", Xf, 1.0 / lam))
+
+    def _mix_diff_coeffs(self, T, L, mmw, Xf, p) -> np.ndarray:
+        K, N = Xf.shape
+        # 1 / (p D_kj / T^1.5) with the diagonal (j = k) excluded from the sum.
+        inv = 1.0 / (self._cache["diffusion"] @ L)
+        inv[:: K + 1] = 0.0
+        s = np.einsum("kjn,jn->kn", inv.reshape(K, K, N), Xf)
+        return (mmw - Xf * self._cache["W"]) * (T * np.sqrt(T)) / ((p * mmw) * s)
+
+    def _unity_lewis(self, lam, rho, cp) -> np.ndarray:
+        alpha = lam / (rho * cp)
+        return np.broadcast_to(alpha, (self.n_species, alpha.size)).copy()
+
+    def _rates(self, T: np.ndarray, C: np.ndarray) -> np.ndarray:
+        """Net production rates [kmol/m³/s] from concentrations C [kmol/m³]."""
+        c = self._cache
+        if self.n_reactions == 0:
+            return np.zeros_like(C)
+        k = c["A"] * np.exp(c["b"] * np.log(T) - c["Ea_R"] * (1.0 / T))
+        base = np.concatenate([C, np.maximum(C, 0.0)])[c["rxn_index"]]
+        rop = k * np.prod(base ** c["rxn_orders"], axis=1)
+        return self.stoichiometry @ rop
+
+    def _heat_release(self, T, h_RT, wdot) -> np.ndarray:
+        return -(T * self.gas_constant) * np.einsum("kn,kn->n", h_RT, wdot)
+
+
+def _as_T(T) -> np.ndarray:
+    return np.asarray(T, dtype=float)
+
+
+def _log_powers(T: np.ndarray) -> np.ndarray:
+    """Rows 1, ln T, ..., (ln T)^4 of the transport fits, ``(5, N)``."""
+    L = np.empty((5,) + T.shape)
+    L[0] = 1.0
+    np.log(T, out=L[1])
+    np.multiply(L[1], L[1], out=L[2])
+    np.multiply(L[2], L[1], out=L[3])
+    np.multiply(L[3], L[1], out=L[4])
+    return L

@@ -1,0 +1,43 @@
+"""The flame_1d case script: --quick runs, outputs, and the bad-input contract."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sciml.io import read_dataset, read_json
+
+SCRIPT = Path(__file__).resolve().parents[2] / "cases" / "flame_1d.py"
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.mark.parametrize(("mode", "reference"), [("free", 0.293596), ("gradient", 0.292786)])
+def test_quick_simple_case(tmp_path, mode, reference):
+    r = _run("--quick", "--mode", mode, "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    s = read_json(tmp_path / "summary.json")
+    assert s["case"] == "flame_1d" and s["quick"] is True
+    assert s["flame_speed_m_s"] == pytest.approx(reference, rel=1e-3)
+    assert s["T_max_K"] > 5000.0 and s["grid_points"] > 100 and s["newton_iterations"] > 0
+    assert s["seconds"] < 60.0
+    ds = read_dataset(tmp_path / "fields.nc")
+    assert ds["T"].dims == ("x_m",) and ds["x_m"].attrs["units"] == "m"
+    assert (tmp_path / "flame_structure.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [(["--phi", "0"], "--phi"), (["--phi", "-1"], "--phi"), (["--T-in", "0"], "--T-in"),
+     (["--T-in", "hot"], "--T-in"), (["--pressure-atm", "nan"], "--pressure-atm"),
+     (["--case", "nope"], "--case"), (["--mode", "nope"], "--mode")],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path, args, flag):
+    r = _run(*args, "--out", str(tmp_path))
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and flag in r.stderr and "Traceback" not in r.stderr
+    assert not any(tmp_path.iterdir())
