@@ -10,6 +10,8 @@ from ._newton import NewtonOptions as NewtonOptions
 from ._params import CounterflowParams as CounterflowParams
 from ._params import PremixedFlameParams as PremixedFlameParams
 from ._params import SimpleFlameParams as SimpleFlameParams
+from ._premixed import solve_premixed_flame as solve_premixed_flame
+from ._properties import GasProperties as GasProperties
 from ._simple import energy_residual as energy_residual
 from ._simple import reaction_rate as reaction_rate
 from ._simple import solve_simple_flame as solve_simple_flame

@@ -37,12 +37,15 @@ class RefineCriteria:
     - `curve`: largest jump of its slope between neighbouring intervals, relative to the
       range of the slope.
     - `max_points`: refinement stops with an error beyond this many points.
+    - `min_range`: components whose range is below this fraction of their magnitude are
+      treated as constant.
     """
 
     ratio: float = 2.5
     slope: float = 0.04
     curve: float = 0.08
     max_points: int = 20000
+    min_range: float = 1e-6
 
     def __post_init__(self) -> None:
         _check("ratio", self.ratio, 1.0, 1e6, lo_open=False)
@@ -61,8 +64,8 @@ def refine(x: np.ndarray, components: list[np.ndarray], criteria: RefineCriteria
     dx = np.diff(x)
     for v in components:
         span = np.ptp(v)
-        if span <= 0.0:
-            continue
+        if span <= criteria.min_range * np.max(np.abs(v)):
+            continue  # (nearly) constant, e.g. an inert species: do not refine on round-off
         dv = np.diff(v)
         split |= np.abs(dv) > criteria.slope * span
         s = dv / dx
@@ -159,3 +162,15 @@ def observed_order(history: list[tuple[int, float]]) -> float:
     if (b - a) * (c - b) <= 0.0:
         return float("nan")
     return float(np.log2((b - a) / (c - b)))
+
+
+def with_node(x: np.ndarray, x0: float) -> np.ndarray:
+    """``x`` with ``x0`` as one of its nodes (a node within 1e-9 of the span is moved onto it)."""
+    i = int(np.argmin(np.abs(x - x0)))
+    if abs(x[i] - x0) <= 1e-9 * (x[-1] - x[0]):
+        if x[i] == x0:
+            return x
+        x = x.copy()
+        x[i] = x0
+        return x
+    return np.insert(x, np.searchsorted(x, x0), x0)

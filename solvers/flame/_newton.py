@@ -35,6 +35,9 @@ class NewtonOptions:
     - `max_time_steps`: pseudo-time steps in total before giving up.
     - `dt0`: first pseudo-time step (in the time unit of the mass matrix).
     - `time_steps_per_attempt`: steps marched before retrying the steady problem.
+    - `max_jacobian_age`: Newton iterations that may reuse one factorised Jacobian.
+    - `project_bounds`: clip iterates onto the bounds instead of shortening the step, so that
+      one component at its bound (a mass fraction at zero) does not stall all the others.
     """
 
     rtol: float = 1e-9
@@ -43,6 +46,8 @@ class NewtonOptions:
     max_time_steps: int = 500
     dt0: float = 1e-7
     time_steps_per_attempt: int = 10
+    max_jacobian_age: int = 1
+    project_bounds: bool = False
 
 
 @dataclass
@@ -56,6 +61,13 @@ ResidualFn = Callable[[np.ndarray], np.ndarray]
 JacobianFn = Callable[[np.ndarray], sp.spmatrix]
 
 
+def _factor(Jm):
+    try:
+        return spla.splu(sp.csc_matrix(Jm))
+    except RuntimeError:  # exactly singular
+        return None
+
+
 def _damped_newton(
     F: ResidualFn,
     J: JacobianFn,
@@ -64,39 +76,57 @@ def _damped_newton(
     lower: np.ndarray,
     upper: np.ndarray,
     max_iterations: int,
+    max_age: int = 1,
+    project: bool = False,
 ) -> tuple[np.ndarray | None, int]:
-    """One damped Newton solve; returns ``(x, iterations)`` or ``(None, iterations)`` on failure."""
+    """One damped Newton solve; returns ``(x, iterations)`` or ``(None, iterations)`` on failure.
+
+    The factorised Jacobian is reused for up to `max_age` iterations; a step that fails with an
+    old Jacobian is retried with a fresh one before the solve is declared failed. Steps are
+    shortened to stay within the bounds, or with `project` clipped onto them.
+    """
 
     def norm(d):
         return float(np.sqrt(np.mean((d / scale) ** 2)))
 
-    for it in range(1, max_iterations + 1):
+    lu, age, it = None, 0, 0
+    while it < max_iterations:
+        it += 1
         f = F(x)
         if not np.all(np.isfinite(f)):
             return None, it
-        try:
-            lu = spla.splu(sp.csc_matrix(J(x)))
-        except RuntimeError:  # exactly singular
-            return None, it
+        if lu is None or age >= max_age:
+            lu, age = _factor(J(x)), 0
+            if lu is None:
+                return None, it
         dx = -lu.solve(f)
         n0 = norm(dx)
         if not np.isfinite(n0):
             return None, it
-        # Largest step fraction that keeps x within its bounds.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lim = np.where(dx < 0, (lower - x) / dx, np.where(dx > 0, (upper - x) / dx, np.inf))
-        alpha = min(1.0, 0.9 * float(np.min(lim))) if np.any(lim < 1.0) else 1.0
+        if project:
+            alpha = 1.0
+        else:  # the largest step fraction that keeps x within its bounds
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lim = np.where(dx < 0, (lower - x) / dx,
+                               np.where(dx > 0, (upper - x) / dx, np.inf))
+            alpha = min(1.0, 0.9 * float(np.min(lim))) if np.any(lim < 1.0) else 1.0
         while alpha > 1e-4:
             x1 = x + alpha * dx
+            if project:
+                x1 = np.clip(x1, lower, upper)
             f1 = F(x1)
             if np.all(np.isfinite(f1)):
                 dx1 = -lu.solve(f1)
                 n1 = norm(dx1)
-                if n1 < max(1.0, (1.0 - 0.5 * alpha) * n0) or n1 < 1.0:
+                if n1 < max(1.0, (1.0 - 0.5 * alpha) * n0):
                     break
             alpha /= 3.0
         else:
+            if age > 0:
+                lu = None  # retry this iterate with a fresh Jacobian
+                continue
             return None, it
+        age += 1
         x = x1
         if n0 < 1.0 or (alpha == 1.0 and n1 < 1.0):
             return x + dx1, it
@@ -137,7 +167,8 @@ def solve_steady(
 
     while True:
         sol, it = _damped_newton(
-            F, J, x, scale_of(x), lower, upper, options.max_iterations
+            F, J, x, scale_of(x), lower, upper, options.max_iterations, options.max_jacobian_age,
+            options.project_bounds,
         )
         total += it
         if sol is not None:
@@ -156,7 +187,8 @@ def solve_steady(
             def Jt(y, dt=dt):
                 return J(y) - Mdiag / dt
 
-            y, it = _damped_newton(Ft, Jt, x_old, scale_of(x_old), lower, upper, 10)
+            y, it = _damped_newton(Ft, Jt, x_old, scale_of(x_old), lower, upper, 10,
+                                   options.max_jacobian_age, options.project_bounds)
             total += it
             steps += 1
             if y is None:

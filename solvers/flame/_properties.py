@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import cantera as ct
 import numpy as np
 
 #: Floor on mole fractions in transport, Cantera's ``Tiny`` (avoids pure-species singularities).
@@ -68,7 +69,7 @@ class GasProperties:
     - `temperature_exponent`: ``(R,)`` Arrhenius b [-].
     - `activation_energy`: ``(R,)`` Arrhenius E_a [J/kmol].
     - `reaction_orders`: ``(R, K)`` orders ≥ 0 in the molar concentrations [-].
-    - `stoichiometry`: ``(K, R)`` net stoichiometric coefficients (products − reactants) [-].
+    - `stoichiometry`: ``(K, R)`` net stoichiometric coefficients (products - reactants) [-].
     """
 
     species_names: tuple[str, ...]
@@ -86,17 +87,24 @@ class GasProperties:
     activation_energy: np.ndarray
     reaction_orders: np.ndarray
     stoichiometry: np.ndarray
-    _cache: dict = field(init=False, repr=False)
+    _derived: dict = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         K = len(self.species_names)
         R = np.shape(self.pre_exponential)[0]
         shapes = {
-            "molar_masses": (K,), "thermo_T_mid": (K,), "thermo_low": (K, 7),
-            "thermo_high": (K, 7), "viscosity_coeffs": (K, 5), "conductivity_coeffs": (K, 5),
-            "diffusion_coeffs": (K, K, 5), "pre_exponential": (R,),
-            "temperature_exponent": (R,), "activation_energy": (R,),
-            "reaction_orders": (R, K), "stoichiometry": (K, R),
+            "molar_masses": (K,),
+            "thermo_T_mid": (K,),
+            "thermo_low": (K, 7),
+            "thermo_high": (K, 7),
+            "viscosity_coeffs": (K, 5),
+            "conductivity_coeffs": (K, 5),
+            "diffusion_coeffs": (K, K, 5),
+            "pre_exponential": (R,),
+            "temperature_exponent": (R,),
+            "activation_energy": (R,),
+            "reaction_orders": (R, K),
+            "stoichiometry": (K, R),
         }
         for name, shape in shapes.items():
             value = np.array(getattr(self, name), dtype=float)
@@ -104,13 +112,10 @@ class GasProperties:
                 raise ValueError(f"{name} has shape {value.shape}, expected {shape}")
             value.setflags(write=False)
             object.__setattr__(self, name, value)
-        if self.transport_model not in _TRANSPORT_MODELS:
-            raise NotImplementedError(
-                f"transport model {self.transport_model!r}; supported: {_TRANSPORT_MODELS}"
-            )
+        _check_transport_model(self.transport_model)
         if np.any(self.reaction_orders < 0.0):
             raise NotImplementedError("negative reaction orders are not supported")
-        object.__setattr__(self, "_cache", self._precompute())
+        object.__setattr__(self, "_derived", self._precompute())
 
     def _precompute(self) -> dict:
         """Derived constants used by the evaluations (read-only by convention)."""
@@ -118,29 +123,36 @@ class GasProperties:
         W = self.molar_masses
         lo, hi = self.thermo_low, self.thermo_high
         # Rows: c_p/R and h/RT of the low range, then of the high range; columns multiply the
-        # powers 1, T, T², T³, T⁴, 1/T of `_thermo_powers`.
+        # powers 1, T, T², T³, T⁴, 1/T built in `_thermo_RT`.
         h_scale = np.array([1.0, 1.0 / 2.0, 1.0 / 3.0, 1.0 / 4.0, 1.0 / 5.0, 1.0])
         zero = np.zeros((K, 1))
-        nasa = np.concatenate([
-            np.hstack([lo[:, :5], zero]), lo[:, :6] * h_scale,
-            np.hstack([hi[:, :5], zero]), hi[:, :6] * h_scale,
-        ])
-        # Greatest order of each reaction's reactants, padded with order 0 (factor 1).
-        R = self.pre_exponential.shape[0]
-        n_max = max([np.count_nonzero(o) for o in self.reaction_orders], default=0)
-        index = np.zeros((R, n_max), dtype=np.intp)
-        orders = np.zeros((R, n_max))
+        nasa = np.concatenate(
+            [
+                np.hstack([lo[:, :5], zero]),
+                lo[:, :6] * h_scale,
+                np.hstack([hi[:, :5], zero]),
+                hi[:, :6] * h_scale,
+            ]
+        )
+        # Rates of progress multiply (R, M) factors C^n, padded with ones. Factors are grouped by
+        # order value so that each group is one power with a scalar exponent (NumPy's fast
+        # paths for 1, 2, 0.5); sources index [C; max(C, 0)], fractional orders the floored C.
+        M = max([np.count_nonzero(row) for row in self.reaction_orders], default=0)
+        groups: dict[float, tuple[list[int], list[int]]] = {}
         for r, row in enumerate(self.reaction_orders):
-            (k,) = np.nonzero(row)
-            fractional = row[k] != np.round(row[k])
-            # Index into [C; max(C, 0)]: fractional orders take the floored concentration.
-            index[r, : k.size] = k + K * fractional
-            orders[r, : k.size] = row[k]
+            for m, k in enumerate(np.flatnonzero(row)):
+                order = float(row[k])
+                dest, src = groups.setdefault(order, ([], []))
+                dest.append(r * M + m)
+                src.append(k + (K if order != round(order) else 0))
+        powers = tuple(
+            (order, np.array(dest), np.array(src)) for order, (dest, src) in groups.items()
+        )
         return {
             "inv_W": (1.0 / W)[:, None],
             "R_over_W": (self.gas_constant / W)[:, None],
             "W": W[:, None],
-            "W_quarter_inv": (W ** -0.25)[:, None],
+            "W_quarter_inv": (W**-0.25)[:, None],
             "T_mid": self.thermo_T_mid[:, None],
             "nasa": nasa,
             "transport": np.concatenate([self.viscosity_coeffs, self.conductivity_coeffs]),
@@ -150,12 +162,12 @@ class GasProperties:
             "A": self.pre_exponential[:, None],
             "b": self.temperature_exponent[:, None],
             "Ea_R": (self.activation_energy / self.gas_constant)[:, None],
-            "rxn_index": index,
-            "rxn_orders": orders[:, :, None],
+            "rxn_factors": M,
+            "rxn_powers": powers,
         }
 
     @classmethod
-    def from_cantera(cls, gas, *, kinetics: bool = True) -> GasProperties:
+    def from_cantera(cls, gas: ct.Solution, *, kinetics: bool = True) -> GasProperties:
         """Copy the coefficient data of a Cantera ideal-gas ``Solution``.
 
         Species thermodynamics must be NASA7 (two ranges) or constant-cp; the transport model
@@ -165,8 +177,6 @@ class GasProperties:
         ``NotImplementedError``. ``kinetics=False`` ignores the reactions (frozen chemistry:
         zero production rates), e.g. to use ``gri30.yaml`` for properties only.
         """
-        import cantera as ct
-
         if gas.thermo_model != "ideal-gas":
             raise NotImplementedError(f"thermo model {gas.thermo_model!r}; need 'ideal-gas'")
         K = gas.n_species
@@ -180,22 +190,20 @@ class GasProperties:
             elif isinstance(thermo, ct.ConstantCp):
                 # c_p = cp0, h = h0 + cp0 (T - T0), s = s0 + cp0 ln(T / T0) as one NASA7 range.
                 T0, h0, s0, cp0 = c
-                low[k] = high[k] = [cp0 / R_u, 0.0, 0.0, 0.0, 0.0,
-                                    (h0 - cp0 * T0) / R_u, (s0 - cp0 * np.log(T0)) / R_u]
+                a = np.array([cp0, 0.0, 0.0, 0.0, 0.0, h0 - cp0 * T0, s0 - cp0 * np.log(T0)])
+                low[k] = high[k] = a / R_u
                 T_mid[k] = T0
             else:
                 raise NotImplementedError(
                     f"species {gas.species_name(k)!r}: thermo {type(thermo).__name__} is not "
                     "supported (NASA7 with two ranges or constant-cp only)"
                 )
-        if gas.transport_model not in _TRANSPORT_MODELS:
-            raise NotImplementedError(
-                f"transport model {gas.transport_model!r}; supported: {_TRANSPORT_MODELS}"
-            )
+        _check_transport_model(gas.transport_model)  # before reading its polynomial fits
         visc = np.array([gas.get_viscosity_polynomial(k) for k in range(K)])
         cond = np.array([gas.get_thermal_conductivity_polynomial(k) for k in range(K)])
-        diff = np.array([[gas.get_binary_diff_coeffs_polynomial(k, j) for j in range(K)]
-                         for k in range(K)])
+        diff = np.array(
+            [[gas.get_binary_diff_coeffs_polynomial(k, j) for j in range(K)] for k in range(K)]
+        )
         reactions = range(gas.n_reactions) if kinetics else range(0)
         A, b, Ea = np.empty(len(reactions)), np.empty(len(reactions)), np.empty(len(reactions))
         orders = np.zeros((len(reactions), K))
@@ -203,8 +211,7 @@ class GasProperties:
         for i in reactions:
             rxn = gas.reaction(i)
             rate = rxn.rate
-            if (type(rate) is not ct.ArrheniusRate or rxn.reversible
-                    or rxn.third_body is not None):
+            if type(rate) is not ct.ArrheniusRate or rxn.reversible or rxn.third_body is not None:
                 raise NotImplementedError(
                     f"reaction {i} ({rxn.equation}, {rxn.reaction_type}, reversible="
                     f"{rxn.reversible}): only irreversible elementary Arrhenius reactions are "
@@ -252,13 +259,13 @@ class GasProperties:
     def cp_species(self, T) -> np.ndarray:
         """Specific heat capacities c_p,k of the species, ``(K, N)`` [J/kg/K]."""
         cp_R, _ = self._thermo_RT(_as_T(T))
-        return cp_R * self._cache["R_over_W"]
+        return cp_R * self._derived["R_over_W"]
 
     def enthalpy_species(self, T) -> np.ndarray:
         """Specific enthalpies h_k of the species (including formation), ``(K, N)`` [J/kg]."""
         T = _as_T(T)
         _, h_RT = self._thermo_RT(T)
-        return h_RT * (self._cache["R_over_W"] * T)
+        return h_RT * (self._derived["R_over_W"] * T)
 
     def mean_molar_mass(self, Y) -> np.ndarray:
         """Mean molar mass ``W = 1 / Σ_k Y_k / W_k``, ``(N,)`` [kg/kmol]."""
@@ -310,8 +317,9 @@ class GasProperties:
             return self._mix_diff_coeffs(T, L, mmw, Xf, p)
         _, lam = self._species_transport(T, L)
         cp_R, _ = self._thermo_RT(T)
-        return self._unity_lewis(self._conductivity(lam, Xf), self._density(T, mmw, p),
-                                 self._cp_mixture(cp_R, Y))
+        return self._unity_lewis(
+            self._conductivity(lam, Xf), self._density(T, mmw, p), self._cp_mixture(cp_R, Y)
+        )
 
     # --- kinetics -------------------------------------------------------------------------
 
@@ -326,7 +334,7 @@ class GasProperties:
         """
         T = _as_T(T)
         ym, mmw, _ = self._composition(Y)
-        return self._rates(T, ym * self._density(T, mmw, p))
+        return self._rates(np.log(T), 1.0 / T, ym * self._density(T, mmw, p))
 
     def heat_release_rate(self, T, Y, p) -> np.ndarray:
         """Heat release rate ``-Σ_k h_k W_k ω̇_k``, ``(N,)`` [W/m³]."""
@@ -351,8 +359,8 @@ class GasProperties:
             D = self._mix_diff_coeffs(T, L, mmw, Xf, p)
         else:
             D = self._unity_lewis(lam, rho, cp)
-        wdot = self._rates(T, ym * rho)
-        R_over_W = self._cache["R_over_W"]
+        wdot = self._rates(L[1], 1.0 / T, ym * rho)
+        R_over_W = self._derived["R_over_W"]
         return PropertyValues(
             cp_species=cp_R * R_over_W,
             enthalpy_species=h_RT * (R_over_W * T),
@@ -371,8 +379,8 @@ class GasProperties:
 
     def _thermo_RT(self, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """NASA7 ``c_p/R`` and ``h/RT``, each ``(K, N)``; both ranges by one matrix product."""
-        c = self._cache
-        P = np.empty((6,) + T.shape)
+        c = self._derived
+        P = np.empty((6, *T.shape))
         P[0] = 1.0
         P[1] = T
         np.multiply(P[1], T, out=P[2])
@@ -385,7 +393,7 @@ class GasProperties:
 
     def _composition(self, Y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``Y_k / W_k`` [kmol/kg], mean molar mass [kg/kmol], mole fractions; as Cantera."""
-        ym = np.asarray(Y, dtype=float) * self._cache["inv_W"]
+        ym = np.asarray(Y, dtype=float) * self._derived["inv_W"]
         mmw = 1.0 / ym.sum(axis=0)
         return ym, mmw, ym * mmw
 
@@ -396,11 +404,11 @@ class GasProperties:
         return p * mmw / (T * self.gas_constant)
 
     def _cp_mixture(self, cp_R: np.ndarray, Y) -> np.ndarray:
-        return np.einsum("kn,kn->n", cp_R * self._cache["R_over_W"], Y)
+        return np.einsum("kn,kn->n", cp_R * self._derived["R_over_W"], Y)
 
     def _species_transport(self, T: np.ndarray, L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``sqrt(μ_k)`` [sqrt(Pa s)] and ``λ_k`` [W/m/K], each ``(K, N)``."""
-        fits = self._cache["transport"] @ L
+        fits = self._derived["transport"] @ L
         K = self.n_species
         return np.sqrt(np.sqrt(T)) * fits[:K], np.sqrt(T) * fits[K:]
 
@@ -408,9 +416,9 @@ class GasProperties:
         # With r_k = sqrt(μ_k) W_k^(-1/4), Φ_kj = c_kj (1 + r_k/r_j)², so the Wilke denominator
         # Σ_j Φ_kj X_j = Σ c_kj X_j + 2 r_k Σ c_kj X_j/r_j + r_k² Σ c_kj X_j/r_j²: three
         # matrix products instead of a (K, K, N) array; all terms are positive.
-        r = sqrt_mu * self._cache["W_quarter_inv"]
+        r = sqrt_mu * self._derived["W_quarter_inv"]
         a = Xf / r
-        s0, s1, s2 = self._cache["wilke"] @ np.stack([Xf, a, a / r])
+        s0, s1, s2 = self._derived["wilke"] @ np.stack([Xf, a, a / r])
         denom = s0 + r * (2.0 * s1 + r * s2)
         return np.einsum("kn,kn->n", Xf * sqrt_mu * sqrt_mu, 1.0 / denom)
 
@@ -421,27 +429,37 @@ class GasProperties:
     def _mix_diff_coeffs(self, T, L, mmw, Xf, p) -> np.ndarray:
         K, N = Xf.shape
         # 1 / (p D_kj / T^1.5) with the diagonal (j = k) excluded from the sum.
-        inv = 1.0 / (self._cache["diffusion"] @ L)
+        inv = self._derived["diffusion"] @ L
+        np.divide(1.0, inv, out=inv)  # in place: (K², N) can be large
         inv[:: K + 1] = 0.0
         s = np.einsum("kjn,jn->kn", inv.reshape(K, K, N), Xf)
-        return (mmw - Xf * self._cache["W"]) * (T * np.sqrt(T)) / ((p * mmw) * s)
+        return (mmw - Xf * self._derived["W"]) * (T * np.sqrt(T)) / ((p * mmw) * s)
 
     def _unity_lewis(self, lam, rho, cp) -> np.ndarray:
         alpha = lam / (rho * cp)
         return np.broadcast_to(alpha, (self.n_species, alpha.size)).copy()
 
-    def _rates(self, T: np.ndarray, C: np.ndarray) -> np.ndarray:
-        """Net production rates [kmol/m³/s] from concentrations C [kmol/m³]."""
-        c = self._cache
-        if self.n_reactions == 0:
+    def _rates(self, lnT, invT, C) -> np.ndarray:
+        """Net production rates [kmol/m³/s] from ln T, 1/T and concentrations C [kmol/m³]."""
+        c = self._derived
+        R, M = self.n_reactions, c["rxn_factors"]
+        if R == 0:
             return np.zeros_like(C)
-        k = c["A"] * np.exp(c["b"] * np.log(T) - c["Ea_R"] * (1.0 / T))
-        base = np.concatenate([C, np.maximum(C, 0.0)])[c["rxn_index"]]
-        rop = k * np.prod(base ** c["rxn_orders"], axis=1)
-        return self.stoichiometry @ rop
+        k = c["A"] * np.exp(c["b"] * lnT - c["Ea_R"] * invT)
+        sources = np.concatenate([C, np.maximum(C, 0.0)])
+        N = C.shape[1]
+        factors = np.ones((R * M, N))
+        for order, dest, src in c["rxn_powers"]:
+            factors[dest] = sources[src] ** order
+        return self.stoichiometry @ (k * factors.reshape(R, M, N).prod(axis=1))
 
     def _heat_release(self, T, h_RT, wdot) -> np.ndarray:
         return -(T * self.gas_constant) * np.einsum("kn,kn->n", h_RT, wdot)
+
+
+def _check_transport_model(model: str) -> None:
+    if model not in _TRANSPORT_MODELS:
+        raise NotImplementedError(f"transport model {model!r}; supported: {_TRANSPORT_MODELS}")
 
 
 def _as_T(T) -> np.ndarray:
@@ -450,7 +468,7 @@ def _as_T(T) -> np.ndarray:
 
 def _log_powers(T: np.ndarray) -> np.ndarray:
     """Rows 1, ln T, ..., (ln T)^4 of the transport fits, ``(5, N)``."""
-    L = np.empty((5,) + T.shape)
+    L = np.empty((5, *T.shape))
     L[0] = 1.0
     np.log(T, out=L[1])
     np.multiply(L[1], L[1], out=L[2])

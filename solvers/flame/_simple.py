@@ -27,6 +27,7 @@ from ._grid import (
     refine,
     richardson_error,
     solve_adaptive,
+    with_node,
 )
 from ._newton import NewtonOptions, solve_steady
 from ._params import SimpleFlameParams
@@ -204,9 +205,9 @@ def solve_simple_flame(
     x = np.linspace(0.0, width, 40) if grid is None else np.asarray(grid, dtype=float)
     if x.ndim != 1 or x.size < 5 or np.any(np.diff(x) <= 0.0):
         raise ValueError("grid must be a strictly increasing 1D array of at least 5 points")
-    if mode == "free" and not np.any(x == x_fix):
+    if mode == "free":
         # The pinning point is a grid node, so the initial guess satisfies the pin exactly.
-        x = np.sort(np.append(x, x_fix))
+        x = with_node(x, x_fix)
     if grid is None:
         # Resolve the tanh front of the initial guess before the first Newton solve.
         x_new = None

@@ -1,0 +1,272 @@
+"""Case 2: freely propagating premixed flame with detailed transport and (one-step) kinetics.
+
+Unknowns per grid point: T, Y_1..Y_K and the mass flux m = ρ_in s_L (carried as a field with
+``m_j = m_{j±1}`` equations, as Cantera does, so the Jacobian stays block-tridiagonal):
+
+    m c_p T' = (λ T')' - Σ_k j_k c_p,k T' - Σ_k h_k W_k ω̇_k
+    m Y_k'   = -j_k' + W_k ω̇_k
+
+with mixture-averaged diffusion fluxes and a correction velocity (``Σ_k j_k = 0``),
+``j_k = -ρ (W_k / W̄) D_km X_k' + Y_k Σ_i ρ (W_i / W̄) D_im X_i'``. Second-order central
+differences on a non-uniform grid; transport properties at interval midpoints from the averaged
+state. Inlet: T and Y fixed; outlet: zero gradients (mirror node); the flame is pinned by
+``T(x_fix) = T_fix``. Properties: `GasProperties` (Cantera's data, this project's code).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ._fdjac import BandedFDJacobian
+from ._grid import (
+    RefineCriteria,
+    observed_order,
+    refine,
+    richardson_error,
+    solve_adaptive,
+    with_node,
+)
+from ._mechanisms import ch4_one_step_solution
+from ._newton import FlameConvergenceError, NewtonOptions, solve_steady
+from ._params import PremixedFlameParams
+from ._properties import GasProperties
+from ._solution import FlameSolution
+
+
+class Transport1D:
+    """Diffusive fluxes on a non-uniform grid: the part shared by free and counterflow flames."""
+
+    def __init__(self, gas: GasProperties, x: np.ndarray, pressure: float):
+        self.gas, self.x, self.p = gas, x, pressure
+        self.h = np.diff(x)
+        self.W = gas.molar_masses[:, None]
+
+    def fluxes(self, T, Y, X):
+        """Species mass fluxes ``j`` (K, N-1) [kg/m²/s] and heat flux ``q`` (N-1) [W/m²]."""
+        Tm = 0.5 * (T[:-1] + T[1:])
+        Ym = 0.5 * (Y[:, :-1] + Y[:, 1:])
+        pm = self.gas.evaluate(Tm, Ym, self.p)
+        jstar = (-pm.density * self.W / pm.mean_molar_mass * pm.mix_diff_coeffs
+                 * np.diff(X, axis=1) / self.h)
+        j = jstar - Ym * jstar.sum(axis=0)
+        q = -pm.conductivity * np.diff(T) / self.h
+        return j, q
+
+
+def _d1(x, f):
+    """Central first derivative at the interior nodes (second order on non-uniform grids)."""
+    h1, h2 = np.diff(x)[:-1], np.diff(x)[1:]
+    return (-h2 / (h1 * (h1 + h2)) * f[..., :-2] + (h2 - h1) / (h1 * h2) * f[..., 1:-1]
+            + h1 / (h2 * (h1 + h2)) * f[..., 2:])
+
+
+class _FreeFlame:
+    """Residual of Case 2 on a fixed grid; state ``U`` is (K + 2, N): T, Y_k, m."""
+
+    def __init__(self, gas, params, x, T_fix, x_fix, Y_in):
+        self.gas, self.params, self.x = gas, params, x
+        self.K = gas.n_species
+        self.nv = self.K + 2
+        self.tr = Transport1D(gas, x, params.pressure)
+        self.ifix = int(np.flatnonzero(x == x_fix)[0])
+        self.T_fix = T_fix
+        self.Y_in = Y_in
+        self.k_major = int(np.argmax(Y_in))
+        self.dx_mid = 0.5 * (x[2:] - x[:-2])
+        self.jac = BandedFDJacobian(x.size, self.nv)
+
+    def residual_fields(self, U):
+        K, p = self.K, self.params
+        T, Y, m = U[0], U[1:K + 1], U[K + 1]
+        P = self.gas.evaluate(T, Y, p.pressure)
+        j, q = self.tr.fluxes(T, Y, P.mole_fractions)
+        R = np.empty_like(U)
+        W = self.tr.W
+        rates = W * P.net_production_rates
+        # Interior nodes.
+        dY = _d1(self.x, Y)
+        dT = _d1(self.x, T)
+        mi = m[1:-1]
+        divj = np.diff(j, axis=1) / self.dx_mid
+        R[1:K + 1, 1:-1] = -mi * dY - divj + rates[:, 1:-1]
+        jnode = 0.5 * (j[:, :-1] + j[:, 1:])
+        cpk = P.cp_species[:, 1:-1]
+        R[0, 1:-1] = (-np.diff(q) / self.dx_mid - (mi * P.cp_mixture[1:-1]
+                      + (jnode * cpk).sum(axis=0)) * dT + P.heat_release_rate[1:-1]
+                      ) / P.cp_mixture[1:-1]
+        # Inlet: fixed state.
+        R[0, 0] = T[0] - p.T_in
+        R[1:K + 1, 0] = Y[:, 0] - self.Y_in
+        # Outlet: zero gradients, the equations at the last node with a mirrored ghost node.
+        hN = self.x[-1] - self.x[-2]
+        R[1:K + 1, -1] = 2.0 * j[:, -1] / hN + rates[:, -1]
+        # The mirrored species equations sum to 0 = 0 (Σ j = 0): close with Σ Y = 1 in place of
+        # the most abundant species' equation.
+        R[1 + self.k_major, -1] = Y[:, -1].sum() - 1.0
+        R[0, -1] = (2.0 * q[-1] / hN + P.heat_release_rate[-1]) / P.cp_mixture[-1]
+        # Mass flux: uniform, fixed by the pinned temperature.
+        f = self.ifix
+        R[K + 1, :f] = m[:f] - m[1:f + 1]
+        R[K + 1, f] = T[f] - self.T_fix
+        R[K + 1, f + 1:] = m[f + 1:] - m[f:-1]
+        return R, P
+
+    def residual(self, z):
+        return self.residual_fields(z.reshape(-1, self.nv).T)[0].T.ravel()
+
+    def mass(self, U):
+        rho = self.gas.density(U[0], U[1:self.K + 1], self.params.pressure)
+        M = np.zeros_like(U)
+        M[:self.K + 1, 1:] = rho[1:]
+        M[1 + self.k_major, -1] = 0.0
+        return M.T.ravel()
+
+
+_OPTIONS = NewtonOptions(rtol=1e-7, atol=1e-11, max_jacobian_age=5, project_bounds=True)
+
+#: Lean mixtures converge from a tanh guess; richer ones are reached by continuation in φ
+#: (a direct solve from the tanh guess fails at φ >= 1 after hundreds of pseudo-time steps).
+_PHI_START = 0.8
+
+
+def _continuation(params: PremixedFlameParams, kwargs: dict, bisections: int) -> FlameSolution:
+    """Solve at φ = 0.8 and step φ to ``params.phi`` (step halved on failure, grown on success).
+
+    The one-step chemistry's √[O2] makes stoichiometric and rich flames hard to reach from a
+    tanh guess (the oxygen profile ends at a point with an infinite rate derivative); each lean
+    neighbour is an excellent guess.
+    """
+    phi, step = _PHI_START, 0.1
+    sol = solve_premixed_flame(replace(params, phi=phi), bisections=0, **kwargs)
+    iterations = sol.newton_iterations
+    while phi < params.phi:
+        nxt = min(params.phi, phi + step)
+        last = nxt == params.phi
+        try:
+            sol = solve_premixed_flame(replace(params, phi=nxt), initial=sol,
+                                       bisections=bisections if last else 0, **kwargs)
+        except FlameConvergenceError:
+            step /= 2.0
+            if step < 1e-3:
+                raise
+            continue
+        iterations += sol.newton_iterations
+        phi, step = nxt, 1.5 * step
+    return replace(sol, newton_iterations=iterations)
+
+
+def _burnt_state(gas_ct, params: PremixedFlameParams):
+    """Adiabatic complete-combustion state (Cantera's HP equilibrium on the five species)."""
+    gas_ct.TPX = params.T_in, params.pressure, params.composition
+    Y_in = gas_ct.Y.copy()
+    gas_ct.equilibrate("HP")
+    return Y_in, gas_ct.T, gas_ct.Y.copy()
+
+
+def solve_premixed_flame(
+    params: PremixedFlameParams = PremixedFlameParams(),
+    *,
+    width: float = 0.01,
+    x_fix: float | None = None,
+    T_fix: float | None = None,
+    s_guess: float = 0.4,
+    initial: FlameSolution | None = None,
+    criteria: RefineCriteria | None = RefineCriteria(),
+    bisections: int = 2,
+    options: NewtonOptions = _OPTIONS,
+    gas=None,
+) -> FlameSolution:
+    """Solve Case 2 (CH4/air, one-step chemistry, mixture-averaged transport) for s_L.
+
+    **Arguments**
+
+    - `params`: mixture, unburnt temperature and pressure.
+    - `width`: domain length [m]; `x_fix`, `T_fix`: pinning point [m] and temperature [K]
+      (defaults 0.3 `width` and the mean of unburnt and adiabatic temperatures).
+    - `s_guess`: flame speed of the tanh initial guess [m/s].
+    - `initial`: a solution (e.g. at a nearby φ) to start from instead of the tanh guess; its
+      grid, width and pinning temperature are kept.
+    - `criteria`, `bisections`: as in `solve_simple_flame`.
+    - `gas`: a Cantera ``Solution`` to take the data from (default: `ch4_one_step_solution`).
+
+    **Returns**
+
+    A `FlameSolution` with ``flame_speed`` [m/s] and the species profiles.
+    """
+    params.validate()
+    gas_ct = ch4_one_step_solution() if gas is None else gas
+    props = GasProperties.from_cantera(gas_ct)
+    K = props.n_species
+    Y_in, T_b, Y_b = _burnt_state(gas_ct, params)
+    rho_in = props.density(np.array([params.T_in]), Y_in[:, None], params.pressure)[0]
+    if initial is not None:
+        width = float(initial.x[-1])
+    x_fix = 0.3 * width if x_fix is None else x_fix
+    if not 0.0 < x_fix < width:
+        raise ValueError(f"x_fix={x_fix!r} must lie inside the domain (0, {width!r})")
+
+    if initial is not None:
+        x = with_node(initial.x, x_fix)
+        T_fix = float(np.interp(x_fix, initial.x, initial.T)) if T_fix is None else T_fix
+        U0 = np.vstack([np.interp(x, initial.x, initial.T),
+                        [np.interp(x, initial.x, y) for y in initial.Y],
+                        np.full(x.size, rho_in * initial.flame_speed)])
+    else:
+        T_fix = 0.5 * (params.T_in + T_b) if T_fix is None else T_fix
+
+        def guess(x):
+            w = 2e-4 * 0.4 / s_guess  # a CH4/air flame is a few tenths of a millimetre thick
+            arg = 2.0 * (T_fix - params.T_in) / (T_b - params.T_in) - 1.0
+            prog = 0.5 * (1.0 + np.tanh((x - x_fix) / w + np.arctanh(arg)))
+            U = np.empty((K + 2, x.size))
+            U[0] = params.T_in + (T_b - params.T_in) * prog
+            U[1:K + 1] = Y_in[:, None] + (Y_b - Y_in)[:, None] * prog
+            U[K + 1] = rho_in * s_guess
+            return U
+
+        # Central differences need cell Péclet numbers below ~2 from the start: 0.1 mm cells,
+        # then refinement on the guess itself.
+        x = with_node(np.linspace(0.0, width, max(40, int(width / 1e-4) + 1)), x_fix)
+        x_new = None
+        while x_new is not x:
+            x_new = x
+            x = refine(x_new, list(guess(x_new)[:K + 1]), criteria or RefineCriteria())
+        U0 = guess(x)
+    if not params.T_in < T_fix < T_b:
+        raise ValueError(f"T_fix={T_fix!r} must lie in (T_in, T_ad) = ({params.T_in:g}, {T_b:g})")
+
+    def solve_on(x, U, eig):
+        prob = _FreeFlame(props, params, x, T_fix, x_fix, Y_in)
+        nv = prob.nv
+        typical = np.tile(np.r_[params.T_in, np.full(K, 1e-3), rho_in * s_guess], x.size)
+        lower = np.tile(np.r_[0.5 * params.T_in, np.full(K, -1e-5), 1e-6], x.size)
+        upper = np.tile(np.r_[2.0 * T_b, np.full(K, 1.1), 1e3], x.size)
+        res = solve_steady(
+            prob.residual,
+            lambda z: prob.jac(prob.residual, z, typical),
+            U.T.ravel(), mass=prob.mass(U), lower=lower, upper=upper, options=options,
+        )
+        Un = res.x.reshape(-1, nv).T
+        return Un, np.array([Un[K + 1, 0] / rho_in]), res.iterations, res.residual
+
+    if initial is None and params.phi > _PHI_START:
+        return _continuation(params, dict(width=width, x_fix=x_fix, s_guess=s_guess,
+                                           criteria=criteria, options=options, gas=gas_ct),
+                             bisections)
+    out = solve_adaptive(solve_on, x, U0, np.array([s_guess]),
+                         monitor=lambda x, U: list(U[:K + 1]),
+                         criteria=criteria, bisections=bisections)
+    T, Y = out.U[0], out.U[1:K + 1]
+    rho = props.density(T, Y, params.pressure)
+    s = float(out.eig[0])
+    return FlameSolution(
+        case="ch4", mode="free", x=out.x, T=T, u=rho_in * s / rho, rho=rho, Y=Y,
+        species=props.species_names, flame_speed=s, newton_iterations=out.iterations,
+        refinements=out.levels, residual=out.residual,
+        attrs={
+            "flame_speed_error_estimate_m_s": richardson_error(out.history),
+            "observed_order": observed_order(out.history),
+        },
+    )
