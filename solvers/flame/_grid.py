@@ -70,7 +70,7 @@ def refine(x: np.ndarray, components: list[np.ndarray], criteria: RefineCriteria
         split |= np.abs(dv) > criteria.slope * span
         s = dv / dx
         sspan = np.ptp(s)
-        if sspan > 0.0:
+        if sspan > criteria.min_range * np.max(np.abs(s)):  # not a straight line
             bad = np.abs(np.diff(s)) > criteria.curve * sspan
             split[:-1] |= bad
             split[1:] |= bad

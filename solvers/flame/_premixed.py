@@ -22,6 +22,7 @@ import numpy as np
 from ._fdjac import BandedFDJacobian
 from ._grid import (
     RefineCriteria,
+    central_weights,
     observed_order,
     refine,
     richardson_error,
@@ -36,15 +37,27 @@ from ._solution import FlameSolution
 
 
 class Transport1D:
-    """Diffusive fluxes on a non-uniform grid: the part shared by free and counterflow flames."""
+    """Species and energy equations on a non-uniform grid, shared by free and counterflow flames.
+
+    Diffusive fluxes live at interval midpoints, with properties of the averaged state there;
+    convection and the enthalpy-flux term use central differences at the nodes.
+    """
 
     def __init__(self, gas: GasProperties, x: np.ndarray, pressure: float):
         self.gas, self.x, self.p = gas, x, pressure
         self.h = np.diff(x)
+        self.dx_mid = 0.5 * (x[2:] - x[:-2])
         self.W = gas.molar_masses[:, None]
+        self.w1, self.w2 = central_weights(x)
+
+    def d1(self, f):
+        """Central first derivative at the interior nodes (second order)."""
+        w = self.w1
+        return w[0] * f[..., :-2] + w[1] * f[..., 1:-1] + w[2] * f[..., 2:]
 
     def fluxes(self, T, Y, X):
-        """Species mass fluxes ``j`` (K, N-1) [kg/m²/s] and heat flux ``q`` (N-1) [W/m²]."""
+        """Species fluxes ``j`` (K, N-1) [kg/m²/s], heat flux ``q`` (N-1) [W/m²], and the
+        midpoint properties."""
         Tm = 0.5 * (T[:-1] + T[1:])
         Ym = 0.5 * (Y[:, :-1] + Y[:, 1:])
         pm = self.gas.evaluate(Tm, Ym, self.p)
@@ -52,14 +65,24 @@ class Transport1D:
                  * np.diff(X, axis=1) / self.h)
         j = jstar - Ym * jstar.sum(axis=0)
         q = -pm.conductivity * np.diff(T) / self.h
-        return j, q
+        return j, q, pm
 
+    def interior(self, T, Y, mflux, P, j, q):
+        """Residuals of energy [K kg/m³/s] and species [kg/m³/s] at the interior nodes.
 
-def _d1(x, f):
-    """Central first derivative at the interior nodes (second order on non-uniform grids)."""
-    h1, h2 = np.diff(x)[:-1], np.diff(x)[1:]
-    return (-h2 / (h1 * (h1 + h2)) * f[..., :-2] + (h2 - h1) / (h1 * h2) * f[..., 1:-1]
-            + h1 / (h2 * (h1 + h2)) * f[..., 2:])
+        `mflux` is the axial mass flux ρu at the interior nodes (N-2) [kg/m²/s]; `P` the node
+        properties.
+        """
+        dY = self.d1(Y)
+        dT = self.d1(T)
+        RY = -mflux * dY - np.diff(j, axis=1) / self.dx_mid + (self.W * P.net_production_rates
+                                                                )[:, 1:-1]
+        jnode = 0.5 * (j[:, :-1] + j[:, 1:])
+        cp = P.cp_mixture[1:-1]
+        RT = (-np.diff(q) / self.dx_mid
+              - (mflux * cp + (jnode * P.cp_species[:, 1:-1]).sum(axis=0)) * dT
+              + P.heat_release_rate[1:-1]) / cp
+        return RT, RY
 
 
 class _FreeFlame:
@@ -74,28 +97,16 @@ class _FreeFlame:
         self.T_fix = T_fix
         self.Y_in = Y_in
         self.k_major = int(np.argmax(Y_in))
-        self.dx_mid = 0.5 * (x[2:] - x[:-2])
         self.jac = BandedFDJacobian(x.size, self.nv)
 
     def residual_fields(self, U):
         K, p = self.K, self.params
         T, Y, m = U[0], U[1:K + 1], U[K + 1]
         P = self.gas.evaluate(T, Y, p.pressure)
-        j, q = self.tr.fluxes(T, Y, P.mole_fractions)
+        j, q, _ = self.tr.fluxes(T, Y, P.mole_fractions)
         R = np.empty_like(U)
-        W = self.tr.W
-        rates = W * P.net_production_rates
-        # Interior nodes.
-        dY = _d1(self.x, Y)
-        dT = _d1(self.x, T)
-        mi = m[1:-1]
-        divj = np.diff(j, axis=1) / self.dx_mid
-        R[1:K + 1, 1:-1] = -mi * dY - divj + rates[:, 1:-1]
-        jnode = 0.5 * (j[:, :-1] + j[:, 1:])
-        cpk = P.cp_species[:, 1:-1]
-        R[0, 1:-1] = (-np.diff(q) / self.dx_mid - (mi * P.cp_mixture[1:-1]
-                      + (jnode * cpk).sum(axis=0)) * dT + P.heat_release_rate[1:-1]
-                      ) / P.cp_mixture[1:-1]
+        rates = self.tr.W * P.net_production_rates
+        R[0, 1:-1], R[1:K + 1, 1:-1] = self.tr.interior(T, Y, m[1:-1], P, j, q)
         # Inlet: fixed state.
         R[0, 0] = T[0] - p.T_in
         R[1:K + 1, 0] = Y[:, 0] - self.Y_in

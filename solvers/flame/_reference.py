@@ -128,7 +128,7 @@ def _bisect_solution(flame: ct.FlameBase, gas: ct.Solution) -> None:
     flame.from_array(new)
 
 
-def _tighten(flame: ct.FlameBase, tolerances: tuple[float, float] | None) -> None:
+def _set_tolerances(flame: ct.FlameBase, tolerances: tuple[float, float] | None) -> None:
     flame.flame.set_steady_tolerances(default=tolerances or _DEFAULT_TOLERANCES)
 
 
@@ -156,11 +156,13 @@ def _solve_staged(flame: ct.FlameBase, loglevel: int) -> None:
 
 def _run_levels(flame, gas, eigen, levels, tolerances, loglevel, check):
     """Level 0 is the current (refined) solution; then bisect and re-solve ``levels - 1`` times."""
+    if not (isinstance(levels, int) and levels >= 1):
+        raise ValueError(f"levels={levels!r} must be an integer >= 1")
     out: list[tuple[int, float]] = []
     secs: list[float] = []
     t0 = time.perf_counter()
     if tolerances is not None:
-        _tighten(flame, tolerances)
+        _set_tolerances(flame, tolerances)
         flame.solve(loglevel=loglevel, refine_grid=False)
     check()
     out.append((flame.grid.size, eigen()))
@@ -168,10 +170,10 @@ def _run_levels(flame, gas, eigen, levels, tolerances, loglevel, check):
     for _ in range(levels - 1):
         t0 = time.perf_counter()
         _bisect_solution(flame, gas)
-        _tighten(flame, None)
+        _set_tolerances(flame, None)
         flame.solve(loglevel=loglevel, refine_grid=False)
         if tolerances is not None:
-            _tighten(flame, tolerances)
+            _set_tolerances(flame, tolerances)
             flame.solve(loglevel=loglevel, refine_grid=False)
         check()
         out.append((flame.grid.size, eigen()))
@@ -302,7 +304,7 @@ def cantera_free_flame_at(
         _solve_staged(flame, 0)
         flame.solve(loglevel=0, refine_grid=True)
         if tolerances is not None:
-            _tighten(flame, tolerances)
+            _set_tolerances(flame, tolerances)
             flame.solve(loglevel=0, refine_grid=True)
         seconds = time.perf_counter() - t0
         _check_free(flame, T_in)

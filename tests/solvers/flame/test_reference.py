@@ -1,0 +1,168 @@
+"""Cantera reference driver: grid-extrapolated s_L (Cases 1, 2) and Λ (Case 3).
+
+Measured with cantera 3.2 (values are the Richardson extrapolation of nested bisected grids):
+
+- Case 1, φ = 0.42, free mode, width 10 mm, 7 levels (N = 59 ... 3713): s_L = 0.2935985 m/s,
+  observed order 0.99 (published free-mode value 0.293596: +0.001 %); width 3-20 mm changes
+  it by < 1e-6 relative.
+- Case 2, 1S_CH4_MP1, 300 K, 1 atm, width 20 mm, 7 levels: s_L = 0.3809147 m/s (φ = 1.0) and
+  0.2796692 m/s (φ = 0.8), observed order 1.00.
+- Case 3, counterflow φ = 1 against N2, 5 levels (N = 205 ... 3265): Λ = -16555.3 Pa/m²,
+  observed order 1.1; 6 levels (N = 6529): -16555.6.
+"""
+
+import math
+
+import cantera as ct
+import numpy as np
+import pytest
+
+from solvers.flame import (
+    CounterflowParams,
+    PremixedFlameParams,
+    SimpleFlameParams,
+    case1_solution,
+    ch4_one_step_solution,
+)
+from solvers.flame._reference import (
+    ReferenceFlame,
+    cantera_counterflow,
+    cantera_free_flame,
+    cantera_free_flame_at,
+    observed_order,
+    richardson,
+)
+
+S_FREE_PUBLISHED = 0.293596  # Case 1 free-mode converged value (spec flame.md)
+S_CASE1 = 0.2935985  # measured here
+S_CASE2 = {1.0: 0.3809147, 0.8: 0.2796692}  # measured here
+LAMBDA_CASE3 = -16555.4  # measured here (5 and 6 levels: -16555.3, -16555.6)
+
+
+def _ch4(phi: float) -> ct.Solution:
+    p = PremixedFlameParams(phi=phi)
+    gas = ch4_one_step_solution()
+    gas.TPX = p.T_in, p.pressure, p.composition
+    return gas
+
+
+def _check_first_order_from_above(ref: ReferenceFlame) -> None:
+    values = [v for _, v in ref.levels]
+    assert all(b < a for a, b in zip(values, values[1:], strict=False))  # converges from above
+    assert all(n1 - 1 == 2 * (n0 - 1) for (n0, _), (n1, _) in zip(ref.levels, ref.levels[1:],
+                                                                   strict=False))
+    assert ref.extrapolated
+    assert ref.eigenvalue < ref.finest
+    assert 0.95 < ref.observed_order < 1.05
+    assert ref.error_estimate < 2e-5 * abs(ref.eigenvalue)
+    assert ref.seconds == pytest.approx(sum(ref.level_seconds))
+
+
+def test_richardson_and_observed_order_are_exact_for_first_order_data():
+    levels = [(n, 0.3 + 0.7 / (n - 1)) for n in (11, 21, 41)]
+    assert richardson(levels) == pytest.approx(0.3, rel=1e-14)
+    assert observed_order(levels) == pytest.approx(1.0, rel=1e-12)
+    assert math.isnan(observed_order(levels[:2]))
+    second = [(n, 2.0 + 5.0 / (n - 1) ** 2) for n in (11, 21, 41)]
+    assert observed_order(second) == pytest.approx(2.0, rel=1e-12)
+    assert richardson(second, order=2.0) == pytest.approx(2.0, rel=1e-14)
+
+
+def test_case1_extrapolated_flame_speed_matches_published_free_mode_value():
+    gas = case1_solution(SimpleFlameParams(phi=0.42, T_in=298.0, pressure=101325.0))
+    state = gas.TPY
+    ref = cantera_free_flame(gas, width=0.01)
+    # Acceptance: 0.1 %; achieved: ~0.001 %, so hold it to 0.02 %.
+    assert ref.eigenvalue == pytest.approx(S_FREE_PUBLISHED, rel=1e-3)
+    assert ref.eigenvalue == pytest.approx(S_FREE_PUBLISHED, rel=2e-4)
+    assert ref.eigenvalue == pytest.approx(S_CASE1, rel=2e-5)
+    _check_first_order_from_above(ref)
+    assert len(ref.levels) == 7 and ref.levels[-1][0] == 3713
+    # Cantera's coarse adaptive grid is several percent off.
+    assert ref.levels[0][1] / S_FREE_PUBLISHED - 1 > 0.05
+    # Fields on the finest grid; the simplified physics burns at ~5000 K.
+    n = ref.levels[-1][0]
+    assert ref.x.shape == ref.T.shape == ref.u.shape == ref.V.shape == (n,)
+    assert ref.Y.shape == (3, n) and ref.species_names == ("F", "P", "N")
+    assert ref.width == pytest.approx(0.01)
+    assert ref.T[0] == pytest.approx(298.0) and 5000 < ref.T.max() < 5100
+    assert ref.u[0] == pytest.approx(ref.finest)
+    assert np.all(ref.V == 0.0)
+    assert gas.TPY[0] == state[0] and np.array_equal(gas.Y, state[2])  # state restored
+
+
+def test_case1_is_insensitive_to_width_and_fixed_temperature():
+    gas = case1_solution(SimpleFlameParams())
+    speeds = [cantera_free_flame(gas, width=w, levels=6).eigenvalue for w in (0.003, 0.02)]
+    speeds.append(cantera_free_flame(gas, width=0.01, levels=6, T_fix=1000.0).eigenvalue)
+    assert max(speeds) - min(speeds) < 3e-5 * S_CASE1
+    for s in speeds:
+        assert s == pytest.approx(S_CASE1, rel=1e-4)
+
+
+def test_single_level_is_not_extrapolated():
+    ref = cantera_free_flame(case1_solution(SimpleFlameParams()), width=0.01, levels=1)
+    assert not ref.extrapolated and ref.eigenvalue == ref.finest
+    assert math.isnan(ref.observed_order) and math.isnan(ref.error_estimate)
+
+
+@pytest.mark.parametrize("phi", [1.0, 0.8])
+def test_case2_ch4_one_step_flame_speed(phi):
+    ref = cantera_free_flame(_ch4(phi), width=0.02)
+    print(f"phi={phi}: s_L={ref.eigenvalue:.7f} m/s, order {ref.observed_order:.3f}, "
+          f"levels {ref.levels}, {ref.seconds:.2f} s")
+    _check_first_order_from_above(ref)
+    assert ref.eigenvalue == pytest.approx(S_CASE2[phi], rel=2e-5)
+    if phi == 1.0:
+        assert 0.37 < ref.eigenvalue < 0.42
+    assert ref.species_names == ("CH4", "O2", "CO2", "H2O", "N2")
+    assert ref.T[0] == pytest.approx(300.0)
+
+
+def test_free_flame_at_single_solve_converges_from_above():
+    gas = case1_solution(SimpleFlameParams())
+    results = [cantera_free_flame_at(gas, width=0.01, ratio=2.0, slope=s, curve=2 * s)
+               for s in (0.1, 0.01)]
+    (s_coarse, n_coarse, t_coarse), (s_fine, n_fine, t_fine) = results
+    assert n_fine > n_coarse and t_coarse > 0 and t_fine > 0
+    assert S_CASE1 < s_fine < s_coarse
+    # First order: error × N roughly constant (within a factor 2) across the two grids.
+    ratio = (s_coarse - S_CASE1) * n_coarse / ((s_fine - S_CASE1) * n_fine)
+    assert 0.5 < ratio < 2.0
+
+
+def _check_counterflow(ref: ReferenceFlame, params: CounterflowParams) -> None:
+    gas = ch4_one_step_solution()
+    gas.TPY = ref.T[0], params.flame.pressure, ref.Y[:, 0]
+    assert gas.density * ref.u[0] == pytest.approx(params.mdot_reactants, rel=1e-6)
+    gas.TPY = ref.T[-1], params.flame.pressure, ref.Y[:, -1]
+    assert gas.density * ref.u[-1] == pytest.approx(-params.mdot_products, rel=1e-6)
+    assert ref.Y[ref.species_names.index("N2"), -1] == pytest.approx(1.0)
+    assert ref.T[-1] == pytest.approx(300.0) and ref.T.max() > 2000.0  # burning
+    assert ref.V[0] == pytest.approx(0.0, abs=1e-9) and ref.V[-1] == pytest.approx(0.0, abs=1e-9)
+    assert ref.x[0] == 0.0 and ref.x[-1] == pytest.approx(0.02)
+
+
+def test_case3_counterflow_radial_pressure_eigenvalue():
+    params = CounterflowParams()
+    ref = cantera_counterflow(params)
+    print(f"Lambda={ref.eigenvalue:.2f} Pa/m^2, order {ref.observed_order:.3f}, "
+          f"levels {ref.levels}, {ref.seconds:.2f} s")
+    _check_counterflow(ref, params)
+    assert ref.eigenvalue < 0.0  # Cantera's sign: rho u V' + rho V^2 + Lambda - (mu V')' = 0
+    values = [v for _, v in ref.levels]
+    assert all(b > a for a, b in zip(values, values[1:], strict=False))  # |Λ| decreases
+    assert 0.9 < ref.observed_order < 1.3
+    assert ref.eigenvalue == pytest.approx(LAMBDA_CASE3, rel=1e-4)
+    assert ref.error_estimate < 1e-4 * abs(ref.eigenvalue)
+
+
+@pytest.mark.slow
+def test_case3_counterflow_six_levels():
+    params = CounterflowParams()
+    ref = cantera_counterflow(params, levels=6)
+    _check_counterflow(ref, params)
+    assert ref.levels[-1][0] == 6529
+    assert 0.95 < ref.observed_order < 1.15
+    assert ref.eigenvalue == pytest.approx(LAMBDA_CASE3, rel=5e-5)
+    assert ref.error_estimate < 3e-5 * abs(ref.eigenvalue)
