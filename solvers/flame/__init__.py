@@ -14,6 +14,7 @@ from ._params import SimpleFlameParams as SimpleFlameParams
 from ._premixed import solve_premixed_flame as solve_premixed_flame
 from ._properties import GasProperties as GasProperties
 from ._reference import ReferenceFlame as ReferenceFlame
+from ._reference import aligned_temperature_difference as aligned_temperature_difference
 from ._reference import cantera_counterflow as cantera_counterflow
 from ._reference import cantera_free_flame as cantera_free_flame
 from ._reference import cantera_free_flame_at as cantera_free_flame_at

@@ -42,10 +42,10 @@ class _Counterflow:
     def residual_fields(self, U):
         K, prm, tr = self.K, self.params, self.tr
         u, V, T, Y, Lam = U[0], U[1], U[2], U[3:K + 3], U[K + 3]
-        P = self.gas.evaluate(T, Y, prm.flame.pressure)
+        P = self.gas.evaluate(T, Y, prm.flame.pressure, transport=False)
         rho = P.density
         mflux = rho * u
-        j, q, pm = tr.fluxes(T, Y, P.mole_fractions)
+        j, q, pm = tr.fluxes(T, Y, P.mole_fractions, viscosity=True)
         R = np.empty_like(U)
         # Continuity (box scheme on each interval), then the right nozzle's mass flux.
         rhoV = rho * V

@@ -6,6 +6,8 @@ the project's solvers evaluate the properties with their own vectorised code.
 
 from __future__ import annotations
 
+import functools
+
 import cantera as ct
 import numpy as np
 
@@ -81,6 +83,13 @@ orders: {CH4: 1.0, O2: 0.5}
 """
 
 
+@functools.cache
+def _gri30_species(names: tuple[str, ...]) -> list:
+    """Species objects (NASA7 and transport data) from Cantera's bundled GRI-3.0, read once."""
+    gri = ct.Solution("gri30.yaml")
+    return [gri.species(name) for name in names]
+
+
 def ch4_one_step_solution(transport: str = "mixture-averaged") -> ct.Solution:
     """The ``1S_CH4_MP1`` one-step methane mechanism on GRI-3.0 species data.
 
@@ -88,8 +97,7 @@ def ch4_one_step_solution(transport: str = "mixture-averaged") -> ct.Solution:
     orders CH4: 1, O2: 0.5; NASA7 thermodynamics and transport data of the five species are
     Cantera's bundled ``gri30.yaml``.
     """
-    gri = ct.Solution("gri30.yaml")
-    species = [gri.species(name) for name in CH4_SPECIES]
+    species = _gri30_species(CH4_SPECIES)
     A = 1.1e10 * (1e-3) ** 0.5  # (m³/kmol)^0.5 / s
     gas = ct.Solution(thermo="ideal-gas", kinetics="gas", transport_model=transport,
                       species=species, reactions=[])

@@ -55,12 +55,12 @@ class Transport1D:
         w = self.w1
         return w[0] * f[..., :-2] + w[1] * f[..., 1:-1] + w[2] * f[..., 2:]
 
-    def fluxes(self, T, Y, X):
+    def fluxes(self, T, Y, X, viscosity=False):
         """Species fluxes ``j`` (K, N-1) [kg/m²/s], heat flux ``q`` (N-1) [W/m²], and the
-        midpoint properties."""
+        midpoint properties (with the viscosity if asked)."""
         Tm = 0.5 * (T[:-1] + T[1:])
         Ym = 0.5 * (Y[:, :-1] + Y[:, 1:])
-        pm = self.gas.evaluate(Tm, Ym, self.p)
+        pm = self.gas.evaluate(Tm, Ym, self.p, viscosity=viscosity, kinetics=False)
         jstar = (-pm.density * self.W / pm.mean_molar_mass * pm.mix_diff_coeffs
                  * np.diff(X, axis=1) / self.h)
         j = jstar - Ym * jstar.sum(axis=0)
@@ -102,7 +102,7 @@ class _FreeFlame:
     def residual_fields(self, U):
         K, p = self.K, self.params
         T, Y, m = U[0], U[1:K + 1], U[K + 1]
-        P = self.gas.evaluate(T, Y, p.pressure)
+        P = self.gas.evaluate(T, Y, p.pressure, transport=False)
         j, q, _ = self.tr.fluxes(T, Y, P.mole_fractions)
         R = np.empty_like(U)
         rates = self.tr.W * P.net_production_rates
@@ -143,29 +143,32 @@ _PHI_START = 0.8
 
 
 def _continuation(params: PremixedFlameParams, kwargs: dict, bisections: int) -> FlameSolution:
-    """Solve at φ = 0.8 and step φ to ``params.phi`` (step halved on failure, grown on success).
+    """Solve at φ = 0.8, step φ to ``params.phi`` on that grid, then refine at the target.
 
     The one-step chemistry's √[O2] makes stoichiometric and rich flames hard to reach from a
-    tanh guess (the oxygen profile ends at a point with an infinite rate derivative); each lean
-    neighbour is an excellent guess.
+    tanh guess (the oxygen profile ends at a point with an infinite rate derivative); a lean
+    neighbour is an excellent guess. Steps start at 0.1, double on success, halve on failure.
     """
-    phi, step = _PHI_START, 0.1
+    phi = _PHI_START
     sol = solve_premixed_flame(replace(params, phi=phi), bisections=0, **kwargs)
-    iterations = sol.newton_iterations
+    iterations, step = sol.newton_iterations, 0.1
+    # Steps on a fixed grid, with a short pseudo-time budget so that a too-long step fails fast.
+    fixed = {**kwargs, "criteria": None,
+             "options": replace(kwargs["options"], max_time_steps=40)}
     while phi < params.phi:
         nxt = min(params.phi, phi + step)
-        last = nxt == params.phi
         try:
-            sol = solve_premixed_flame(replace(params, phi=nxt), initial=sol,
-                                       bisections=bisections if last else 0, **kwargs)
+            sol = solve_premixed_flame(replace(params, phi=nxt), initial=sol, bisections=0,
+                                       **fixed)
         except FlameConvergenceError:
             step /= 2.0
             if step < 1e-3:
                 raise
             continue
         iterations += sol.newton_iterations
-        phi, step = nxt, 1.5 * step
-    return replace(sol, newton_iterations=iterations)
+        phi, step = nxt, 2.0 * step
+    sol = solve_premixed_flame(params, initial=sol, bisections=bisections, **kwargs)
+    return replace(sol, newton_iterations=iterations + sol.newton_iterations)
 
 
 def _burnt_state(gas_ct, params: PremixedFlameParams):

@@ -344,22 +344,34 @@ class GasProperties:
 
     # --- everything at once ---------------------------------------------------------------
 
-    def evaluate(self, T, Y, p) -> PropertyValues:
-        """All properties above at once, sharing intermediate results (cheaper than calls)."""
+    def evaluate(self, T, Y, p, *, transport: bool = True, viscosity: bool = True,
+                 kinetics: bool = True) -> PropertyValues:
+        """All properties above at once, sharing intermediate results (cheaper than calls).
+
+        ``transport=False`` (no conductivity, diffusion or viscosity), ``viscosity=False`` or
+        ``kinetics=False`` (no rates, no heat release) skip those parts; their fields are
+        ``None``.
+        """
         T = _as_T(T)
         cp_R, h_RT = self._thermo_RT(T)
         ym, mmw, X = self._composition(Y)
-        Xf = np.maximum(X, TINY)
         rho = self._density(T, mmw, p)
         cp = self._cp_mixture(cp_R, Y)
         L = _log_powers(T)
-        sqrt_mu, lam_k = self._species_transport(T, L)
-        lam = self._conductivity(lam_k, Xf)
-        if self.transport_model == "mixture-averaged":
-            D = self._mix_diff_coeffs(T, L, mmw, Xf, p)
-        else:
-            D = self._unity_lewis(lam, rho, cp)
-        wdot = self._rates(L[1], 1.0 / T, ym * rho)
+        lam = D = mu = wdot = hrr = None
+        if transport:
+            Xf = np.maximum(X, TINY)
+            sqrt_mu, lam_k = self._species_transport(T, L)
+            lam = self._conductivity(lam_k, Xf)
+            if self.transport_model == "mixture-averaged":
+                D = self._mix_diff_coeffs(T, L, mmw, Xf, p)
+            else:
+                D = self._unity_lewis(lam, rho, cp)
+            if viscosity:
+                mu = self._viscosity(sqrt_mu, Xf)
+        if kinetics:
+            wdot = self._rates(L[1], 1.0 / T, ym * rho)
+            hrr = self._heat_release(T, h_RT, wdot)
         R_over_W = self._derived["R_over_W"]
         return PropertyValues(
             cp_species=cp_R * R_over_W,
@@ -368,11 +380,11 @@ class GasProperties:
             mole_fractions=X,
             density=rho,
             cp_mixture=cp,
-            viscosity=self._viscosity(sqrt_mu, Xf),
+            viscosity=mu,
             conductivity=lam,
             mix_diff_coeffs=D,
             net_production_rates=wdot,
-            heat_release_rate=self._heat_release(T, h_RT, wdot),
+            heat_release_rate=hrr,
         )
 
     # --- building blocks ------------------------------------------------------------------

@@ -365,3 +365,25 @@ def cantera_counterflow(
                             loglevel, check)
     secs[0] += setup
     return _result(flame, out, secs, gas.species_names)
+
+
+def aligned_temperature_difference(x_a, T_a, x_b, T_b, *, window: tuple[float, float],
+                                   align: bool = True, samples: int = 4001) -> float:
+    """Relative L2 difference of two temperature profiles, ``||T_a - T_b|| / ||T_b||``.
+
+    With `align`, each profile is shifted so that it crosses the mid temperature
+    ``(T[0] + max T) / 2`` at ``x = 0`` (freely propagating flames are translation invariant);
+    both are then sampled uniformly on `window` (relative to that crossing) [m].
+    """
+
+    def shifted(x, T):
+        if not align:
+            return x
+        mid = 0.5 * (T[0] + T.max())
+        i = int(np.argmax(T >= mid))  # first crossing, linearly interpolated
+        return x - (x[i - 1] + (mid - T[i - 1]) * (x[i] - x[i - 1]) / (T[i] - T[i - 1]))
+
+    s = np.linspace(window[0], window[1], samples)
+    Ta = np.interp(s, shifted(np.asarray(x_a), np.asarray(T_a)), T_a)
+    Tb = np.interp(s, shifted(np.asarray(x_b), np.asarray(T_b)), T_b)
+    return float(np.linalg.norm(Ta - Tb) / np.linalg.norm(Tb))

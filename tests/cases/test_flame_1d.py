@@ -31,10 +31,29 @@ def test_quick_simple_case(tmp_path, mode, reference):
 
 
 @pytest.mark.parametrize(
+    ("case", "key", "value", "rel"),
+    # Cantera's grid-extrapolated values (validation/flame_vs_cantera.py; re-derived live in
+    # tests/solvers/flame/test_reference.py).
+    [("ch4", "flame_speed_m_s", 0.380915, 1e-3),
+     ("counterflow", "strain_eigenvalue_Pa_m2", -16555.3, 1e-3)],
+)
+def test_quick_ch4_and_counterflow(tmp_path, case, key, value, rel):
+    r = _run("--quick", "--case", case, "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    s = read_json(tmp_path / "summary.json")
+    assert s["flame_case"] == case and s[key] == pytest.approx(value, rel=rel)
+    assert 2200.0 < s["T_max_K"] < 2400.0 and s["seconds"] < 60.0
+    ds = read_dataset(tmp_path / "fields.nc")
+    assert {"T", "u", "Y_CH4", "Y_O2", "Y_N2"} <= set(ds.data_vars)
+    assert (tmp_path / "flame_structure.png").exists()
+
+
+@pytest.mark.parametrize(
     ("args", "flag"),
     [(["--phi", "0"], "--phi"), (["--phi", "-1"], "--phi"), (["--T-in", "0"], "--T-in"),
      (["--T-in", "hot"], "--T-in"), (["--pressure-atm", "nan"], "--pressure-atm"),
-     (["--case", "nope"], "--case"), (["--mode", "nope"], "--mode")],
+     (["--case", "nope"], "--case"), (["--mode", "nope"], "--mode"),
+     (["--case", "ch4", "--mode", "gradient"], "--mode")],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path, args, flag):
     r = _run(*args, "--out", str(tmp_path))

@@ -1,14 +1,9 @@
-"""Cantera reference driver: grid-extrapolated s_L (Cases 1, 2) and Λ (Case 3).
+"""Cantera as the external reference, and this project's flame solvers against it.
 
-Measured with cantera 3.2 (values are the Richardson extrapolation of nested bisected grids):
-
-- Case 1, φ = 0.42, free mode, width 10 mm, 7 levels (N = 59 ... 3713): s_L = 0.2935985 m/s,
-  observed order 0.99 (published free-mode value 0.293596: +0.001 %); width 3-20 mm changes
-  it by < 1e-6 relative.
-- Case 2, 1S_CH4_MP1, 300 K, 1 atm, width 20 mm, 7 levels: s_L = 0.3809147 m/s (φ = 1.0) and
-  0.2796692 m/s (φ = 0.8), observed order 1.00.
-- Case 3, counterflow φ = 1 against N2, 5 levels (N = 205 ... 3265): Λ = -16555.3 Pa/m²,
-  observed order 1.1; 6 levels (N = 6529): -16555.6.
+The Cantera driver extrapolates first-order upwind solutions over nested bisected grids. Case 1
+is anchored to the published converged free-mode value; Cases 2 and 3 (no published value) are
+the acceptance checks of this project's solvers: eigenvalue within 0.5 % and temperature field
+within 1e-2 relative L2 (measured: ~1e-4 and ~1e-4).
 """
 
 import math
@@ -21,8 +16,12 @@ from solvers.flame import (
     CounterflowParams,
     PremixedFlameParams,
     SimpleFlameParams,
+    aligned_temperature_difference,
     case1_solution,
     ch4_one_step_solution,
+    solve_counterflow_flame,
+    solve_premixed_flame,
+    solve_simple_flame,
 )
 from solvers.flame._reference import (
     ReferenceFlame,
@@ -34,9 +33,6 @@ from solvers.flame._reference import (
 )
 
 S_FREE_PUBLISHED = 0.293596  # Case 1 free-mode converged value (spec flame.md)
-S_CASE1 = 0.2935985  # measured here
-S_CASE2 = {1.0: 0.3809147, 0.8: 0.2796692}  # measured here
-LAMBDA_CASE3 = -16555.4  # measured here (5 and 6 levels: -16555.3, -16555.6)
 
 
 def _ch4(phi: float) -> ct.Solution:
@@ -75,7 +71,7 @@ def test_case1_extrapolated_flame_speed_matches_published_free_mode_value():
     # Acceptance: 0.1 %; achieved: ~0.001 %, so hold it to 0.02 %.
     assert ref.eigenvalue == pytest.approx(S_FREE_PUBLISHED, rel=1e-3)
     assert ref.eigenvalue == pytest.approx(S_FREE_PUBLISHED, rel=2e-4)
-    assert ref.eigenvalue == pytest.approx(S_CASE1, rel=2e-5)
+    assert ref.eigenvalue == pytest.approx(S_FREE_PUBLISHED, rel=2e-5)
     _check_first_order_from_above(ref)
     assert len(ref.levels) == 7 and ref.levels[-1][0] == 3713
     # Cantera's coarse adaptive grid is several percent off.
@@ -95,9 +91,9 @@ def test_case1_is_insensitive_to_width_and_fixed_temperature():
     gas = case1_solution(SimpleFlameParams())
     speeds = [cantera_free_flame(gas, width=w, levels=6).eigenvalue for w in (0.003, 0.02)]
     speeds.append(cantera_free_flame(gas, width=0.01, levels=6, T_fix=1000.0).eigenvalue)
-    assert max(speeds) - min(speeds) < 3e-5 * S_CASE1
+    assert max(speeds) - min(speeds) < 3e-5 * S_FREE_PUBLISHED
     for s in speeds:
-        assert s == pytest.approx(S_CASE1, rel=1e-4)
+        assert s == pytest.approx(S_FREE_PUBLISHED, rel=1e-4)
 
 
 def test_single_level_is_not_extrapolated():
@@ -112,7 +108,10 @@ def test_case2_ch4_one_step_flame_speed(phi):
     print(f"phi={phi}: s_L={ref.eigenvalue:.7f} m/s, order {ref.observed_order:.3f}, "
           f"levels {ref.levels}, {ref.seconds:.2f} s")
     _check_first_order_from_above(ref)
-    assert ref.eigenvalue == pytest.approx(S_CASE2[phi], rel=2e-5)
+    ours = solve_premixed_flame(PremixedFlameParams(phi=phi))
+    assert ours.flame_speed == pytest.approx(ref.eigenvalue, rel=5e-4)  # acceptance: 5e-3
+    l2 = aligned_temperature_difference(ours.x, ours.T, ref.x, ref.T, window=(-1.5e-3, 3e-3))
+    assert l2 < 1e-3  # acceptance: 1e-2
     if phi == 1.0:
         assert 0.37 < ref.eigenvalue < 0.42
     assert ref.species_names == ("CH4", "O2", "CO2", "H2O", "N2")
@@ -125,9 +124,9 @@ def test_free_flame_at_single_solve_converges_from_above():
                for s in (0.1, 0.01)]
     (s_coarse, n_coarse, t_coarse), (s_fine, n_fine, t_fine) = results
     assert n_fine > n_coarse and t_coarse > 0 and t_fine > 0
-    assert S_CASE1 < s_fine < s_coarse
+    assert S_FREE_PUBLISHED < s_fine < s_coarse
     # First order: error × N roughly constant (within a factor 2) across the two grids.
-    ratio = (s_coarse - S_CASE1) * n_coarse / ((s_fine - S_CASE1) * n_fine)
+    ratio = (s_coarse - S_FREE_PUBLISHED) * n_coarse / ((s_fine - S_FREE_PUBLISHED) * n_fine)
     assert 0.5 < ratio < 2.0
 
 
@@ -153,8 +152,13 @@ def test_case3_counterflow_radial_pressure_eigenvalue():
     values = [v for _, v in ref.levels]
     assert all(b > a for a, b in zip(values, values[1:], strict=False))  # |Λ| decreases
     assert 0.9 < ref.observed_order < 1.3
-    assert ref.eigenvalue == pytest.approx(LAMBDA_CASE3, rel=1e-4)
     assert ref.error_estimate < 1e-4 * abs(ref.eigenvalue)
+    ours = solve_counterflow_flame(params)
+    assert ours.strain_eigenvalue == pytest.approx(ref.eigenvalue, rel=1e-4)  # acceptance: 5e-3
+    l2 = aligned_temperature_difference(ours.x, ours.T, ref.x, ref.T, window=(0.0, 0.02),
+                                        align=False)
+    assert l2 < 5e-3  # acceptance: 1e-2
+    np.testing.assert_allclose(ours.u[[0, -1]], ref.u[[0, -1]], rtol=1e-6)
 
 
 @pytest.mark.slow
@@ -164,5 +168,19 @@ def test_case3_counterflow_six_levels():
     _check_counterflow(ref, params)
     assert ref.levels[-1][0] == 6529
     assert 0.95 < ref.observed_order < 1.15
-    assert ref.eigenvalue == pytest.approx(LAMBDA_CASE3, rel=5e-5)
     assert ref.error_estimate < 3e-5 * abs(ref.eigenvalue)
+    ours = solve_counterflow_flame(params, bisections=3)
+    assert ours.strain_eigenvalue == pytest.approx(ref.eigenvalue, rel=5e-5)
+
+
+CASE1_POINTS = [(0.42, 298.0, 1.0), (0.40, 600.0, 1.2), (0.50, 450.0, 1.0)]
+
+
+@pytest.mark.parametrize(("phi", "T_in", "p_atm"), CASE1_POINTS)
+def test_case1_free_mode_agrees_with_cantera_across_range(phi, T_in, p_atm):
+    params = SimpleFlameParams(phi=phi, T_in=T_in, pressure=p_atm * 101325.0)
+    ref = cantera_free_flame(case1_solution(params), width=0.01)
+    ours = solve_simple_flame(params, mode="free")
+    assert ours.flame_speed == pytest.approx(ref.eigenvalue, rel=5e-4)  # acceptance: 2e-3
+    l2 = aligned_temperature_difference(ours.x, ours.T, ref.x, ref.T, window=(-5e-4, 1e-3))
+    assert l2 < 1e-3
