@@ -42,22 +42,21 @@ class _Counterflow:
     def residual_fields(self, U):
         K, prm, tr = self.K, self.params, self.tr
         u, V, T, Y, Lam = U[0], U[1], U[2], U[3:K + 3], U[K + 3]
-        P = self.gas.evaluate(T, Y, prm.flame.pressure, transport=False)
-        rho = P.density
+        t = tr.terms(T, Y, u, velocity=True, viscosity=True)
+        rho, j = t.rho, t.j
         mflux = rho * u
-        j, q, pm = tr.fluxes(T, Y, P.mole_fractions, viscosity=True)
         R = np.empty_like(U)
         # Continuity (box scheme on each interval), then the right nozzle's mass flux.
         rhoV = rho * V
         R[0, :-1] = -np.diff(mflux) / tr.h - (rhoV[:-1] + rhoV[1:])
         R[0, -1] = mflux[-1] + prm.mdot_products
         # Radial momentum.
-        tau = pm.viscosity * np.diff(V) / tr.h
+        tau = t.mu * np.diff(V) / tr.h
         R[1, 1:-1] = (np.diff(tau) / tr.dx_mid - mflux[1:-1] * tr.d1(V)
                       - rho[1:-1] * V[1:-1] ** 2 - Lam[1:-1]) / rho[1:-1]
         R[1, 0], R[1, -1] = V[0], V[-1]
         # Energy and species.
-        R[2, 1:-1], R[3:K + 3, 1:-1] = tr.interior(T, Y, mflux[1:-1], P, j, q)
+        R[2, 1:-1], R[3:K + 3, 1:-1] = t.RT, t.RY
         R[2, 0] = T[0] - prm.flame.T_in
         R[2, -1] = T[-1] - prm.T_opposed
         R[3:K + 3, 0] = mflux[0] * Y[:, 0] + j[:, 0] - prm.mdot_reactants * self.Y_left[:, 0]
@@ -65,10 +64,10 @@ class _Counterflow:
         # Λ: uniform, fixed by the left nozzle's mass flux.
         R[K + 3, 0] = mflux[0] - prm.mdot_reactants
         R[K + 3, 1:] = Lam[1:] - Lam[:-1]
-        return R, P
+        return R
 
     def residual(self, z):
-        return self.residual_fields(z.reshape(-1, self.nv).T)[0].T.ravel()
+        return self.residual_fields(np.ascontiguousarray(z.reshape(-1, self.nv).T)).T.ravel()
 
     def mass(self, U):
         rho = self.gas.density(U[2], U[3:self.K + 3], self.params.flame.pressure)

@@ -31,6 +31,8 @@ class NewtonOptions:
     **Arguments**
 
     - `rtol`, `atol`: a correction ``dx`` is converged when ``rms(dx / (rtol |x| + atol)) < 1``.
+    - `rtol_transient`: the looser relative tolerance of each pseudo-time step (only the steady
+      solve has to be accurate).
     - `max_iterations`: Newton iterations per attempt.
     - `max_time_steps`: pseudo-time steps in total before giving up.
     - `dt0`: first pseudo-time step (in the time unit of the mass matrix).
@@ -41,6 +43,7 @@ class NewtonOptions:
     """
 
     rtol: float = 1e-9
+    rtol_transient: float = 1e-4
     atol: float = 1e-12
     max_iterations: int = 40
     max_time_steps: int = 500
@@ -162,8 +165,8 @@ def solve_steady(
     steps = 0
     Mdiag = sp.diags(mass)
 
-    def scale_of(x):
-        return options.rtol * np.abs(x) + options.atol
+    def scale_of(x, rtol=options.rtol):
+        return rtol * np.abs(x) + options.atol
 
     while True:
         sol, it = _damped_newton(
@@ -187,7 +190,8 @@ def solve_steady(
             def Jt(y, dt=dt):
                 return J(y) - Mdiag / dt
 
-            y, it = _damped_newton(Ft, Jt, x_old, scale_of(x_old), lower, upper, 10,
+            y, it = _damped_newton(Ft, Jt, x_old, scale_of(x_old, options.rtol_transient),
+                                   lower, upper, 10,
                                    options.max_jacobian_age, options.project_bounds)
             total += it
             steps += 1

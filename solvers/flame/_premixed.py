@@ -16,6 +16,7 @@ state. Inlet: T and Y fixed; outlet: zero gradients (mirror node); the flame is 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -29,6 +30,7 @@ from ._grid import (
     solve_adaptive,
     with_node,
 )
+from ._kernels import flame_terms
 from ._mechanisms import ch4_one_step_solution
 from ._newton import FlameConvergenceError, NewtonOptions, solve_steady
 from ._params import PremixedFlameParams
@@ -36,53 +38,85 @@ from ._properties import GasProperties
 from ._solution import FlameSolution
 
 
+class FlameTerms(NamedTuple):
+    """Discrete species and energy terms on a grid (see `Transport1D.terms`)."""
+
+    RT: np.ndarray  # energy residual at interior nodes (N-2) [K kg/m³/s]
+    RY: np.ndarray  # species residuals at interior nodes (K, N-2) [kg/m³/s]
+    j: np.ndarray  # species mass fluxes at midpoints (K, N-1) [kg/m²/s]
+    q: np.ndarray  # heat flux at midpoints (N-1) [W/m²]
+    rho: np.ndarray  # density at nodes (N) [kg/m³]
+    cp: np.ndarray  # specific heat at nodes (N) [J/kg/K]
+    rates: np.ndarray  # mass production rates W_k ω̇_k at nodes (K, N) [kg/m³/s]
+    hrr: np.ndarray  # heat release rate at nodes (N) [W/m³]
+    mu: np.ndarray | None  # viscosity at midpoints (N-1) [Pa s], when asked for
+
+
 class Transport1D:
     """Species and energy equations on a non-uniform grid, shared by free and counterflow flames.
 
     Diffusive fluxes live at interval midpoints, with properties of the averaged state there;
-    convection and the enthalpy-flux term use central differences at the nodes.
+    convection and the enthalpy-flux term use central differences at the nodes (second order).
+    `terms` runs the numba kernel of `_kernels.py` (mixture-averaged transport) or its NumPy
+    twin `terms_numpy`, built on `GasProperties`.
     """
 
-    def __init__(self, gas: GasProperties, x: np.ndarray, pressure: float):
+    def __init__(self, gas: GasProperties, x: np.ndarray, pressure: float,
+                 backend: str = "numba"):
+        if backend not in ("numba", "numpy"):
+            raise ValueError(f"backend={backend!r} is not one of ('numba', 'numpy')")
         self.gas, self.x, self.p = gas, x, pressure
         self.h = np.diff(x)
         self.dx_mid = 0.5 * (x[2:] - x[:-2])
         self.W = gas.molar_masses[:, None]
-        self.w1, self.w2 = central_weights(x)
+        self.w1, _ = central_weights(x)
+        self.backend = backend if gas.transport_model == "mixture-averaged" else "numpy"
+        orders = gas.reaction_orders
+        self._data = (
+            gas.molar_masses, gas.thermo_T_mid, gas.thermo_low, gas.thermo_high,
+            gas.conductivity_coeffs, gas.diffusion_coeffs, gas.viscosity_coeffs,
+            gas.pre_exponential, gas.temperature_exponent,
+            gas.activation_energy / gas.gas_constant, orders, orders != np.round(orders),
+            gas.stoichiometry, gas.gas_constant,
+        )
 
     def d1(self, f):
         """Central first derivative at the interior nodes (second order)."""
         w = self.w1
         return w[0] * f[..., :-2] + w[1] * f[..., 1:-1] + w[2] * f[..., 2:]
 
-    def fluxes(self, T, Y, X, viscosity=False):
-        """Species fluxes ``j`` (K, N-1) [kg/m²/s], heat flux ``q`` (N-1) [W/m²], and the
-        midpoint properties (with the viscosity if asked)."""
+    def terms(self, T, Y, flow, *, velocity: bool = False, viscosity: bool = False
+              ) -> FlameTerms:
+        """All terms at state (T, Y); `flow` is the axial mass flux ρu (N) [kg/m²/s] at the
+        nodes, or the axial velocity u [m/s] with `velocity`."""
+        if self.backend == "numpy":
+            return self.terms_numpy(T, Y, flow, velocity=velocity, viscosity=viscosity)
+        out = flame_terms(self.x, T, np.ascontiguousarray(Y), flow, velocity, self.p,
+                          *self._data, viscosity)
+        return FlameTerms(*out[:-1], out[-1] if viscosity else None)
+
+    def terms_numpy(self, T, Y, flow, *, velocity: bool = False, viscosity: bool = False
+                    ) -> FlameTerms:
+        """NumPy twin of the numba kernel (same formulas, array operations)."""
+        P = self.gas.evaluate(T, Y, self.p, transport=False)
+        mflux = flow * P.density if velocity else flow
         Tm = 0.5 * (T[:-1] + T[1:])
         Ym = 0.5 * (Y[:, :-1] + Y[:, 1:])
         pm = self.gas.evaluate(Tm, Ym, self.p, viscosity=viscosity, kinetics=False)
         jstar = (-pm.density * self.W / pm.mean_molar_mass * pm.mix_diff_coeffs
-                 * np.diff(X, axis=1) / self.h)
+                 * np.diff(P.mole_fractions, axis=1) / self.h)
         j = jstar - Ym * jstar.sum(axis=0)
         q = -pm.conductivity * np.diff(T) / self.h
-        return j, q, pm
-
-    def interior(self, T, Y, mflux, P, j, q):
-        """Residuals of energy [K kg/m³/s] and species [kg/m³/s] at the interior nodes.
-
-        `mflux` is the axial mass flux ρu at the interior nodes (N-2) [kg/m²/s]; `P` the node
-        properties.
-        """
-        dY = self.d1(Y)
-        dT = self.d1(T)
-        RY = -mflux * dY - np.diff(j, axis=1) / self.dx_mid + (self.W * P.net_production_rates
-                                                                )[:, 1:-1]
+        rates = self.W * P.net_production_rates
+        mi = mflux[1:-1]
+        RY = -mi * self.d1(Y) - np.diff(j, axis=1) / self.dx_mid + rates[:, 1:-1]
         jnode = 0.5 * (j[:, :-1] + j[:, 1:])
         cp = P.cp_mixture[1:-1]
         RT = (-np.diff(q) / self.dx_mid
-              - (mflux * cp + (jnode * P.cp_species[:, 1:-1]).sum(axis=0)) * dT
+              - (mi * cp + (jnode * P.cp_species[:, 1:-1]).sum(axis=0)) * self.d1(T)
               + P.heat_release_rate[1:-1]) / cp
-        return RT, RY
+        return FlameTerms(RT, RY, j, q, P.density, P.cp_mixture, rates, P.heat_release_rate,
+                          pm.viscosity if viscosity else None)
 
 
 class _FreeFlame:
@@ -102,30 +136,28 @@ class _FreeFlame:
     def residual_fields(self, U):
         K, p = self.K, self.params
         T, Y, m = U[0], U[1:K + 1], U[K + 1]
-        P = self.gas.evaluate(T, Y, p.pressure, transport=False)
-        j, q, _ = self.tr.fluxes(T, Y, P.mole_fractions)
+        t = self.tr.terms(T, Y, m)
         R = np.empty_like(U)
-        rates = self.tr.W * P.net_production_rates
-        R[0, 1:-1], R[1:K + 1, 1:-1] = self.tr.interior(T, Y, m[1:-1], P, j, q)
+        R[0, 1:-1], R[1:K + 1, 1:-1] = t.RT, t.RY
         # Inlet: fixed state.
         R[0, 0] = T[0] - p.T_in
         R[1:K + 1, 0] = Y[:, 0] - self.Y_in
         # Outlet: zero gradients, the equations at the last node with a mirrored ghost node.
         hN = self.x[-1] - self.x[-2]
-        R[1:K + 1, -1] = 2.0 * j[:, -1] / hN + rates[:, -1]
+        R[1:K + 1, -1] = 2.0 * t.j[:, -1] / hN + t.rates[:, -1]
         # The mirrored species equations sum to 0 = 0 (Σ j = 0): close with Σ Y = 1 in place of
         # the most abundant species' equation.
         R[1 + self.k_major, -1] = Y[:, -1].sum() - 1.0
-        R[0, -1] = (2.0 * q[-1] / hN + P.heat_release_rate[-1]) / P.cp_mixture[-1]
+        R[0, -1] = (2.0 * t.q[-1] / hN + t.hrr[-1]) / t.cp[-1]
         # Mass flux: uniform, fixed by the pinned temperature.
         f = self.ifix
         R[K + 1, :f] = m[:f] - m[1:f + 1]
         R[K + 1, f] = T[f] - self.T_fix
         R[K + 1, f + 1:] = m[f + 1:] - m[f:-1]
-        return R, P
+        return R
 
     def residual(self, z):
-        return self.residual_fields(z.reshape(-1, self.nv).T)[0].T.ravel()
+        return self.residual_fields(np.ascontiguousarray(z.reshape(-1, self.nv).T)).T.ravel()
 
     def mass(self, U):
         rho = self.gas.density(U[0], U[1:self.K + 1], self.params.pressure)
