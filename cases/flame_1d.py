@@ -75,23 +75,27 @@ def main(args, run):
 
     # Problem
     if args.case == "simple":
-        def solve():
-            return solve_simple_flame(params, mode=args.mode, bisections=bisections)
+        def solve(progress):
+            return solve_simple_flame(params, mode=args.mode, bisections=bisections,
+                                      progress=progress)
     elif args.case == "ch4":
-        def solve():
-            return solve_premixed_flame(params, bisections=bisections)
+        def solve(progress):
+            return solve_premixed_flame(params, bisections=bisections, progress=progress)
     else:
-        def solve():
+        def solve(progress):
             return solve_counterflow_flame(CounterflowParams(flame=params),
-                                           bisections=bisections)
+                                           bisections=bisections, progress=progress)
 
     # Solve
-    with run.progress(total=1, desc=f"{args.case} flame") as bar:
+    with run.progress(desc=f"{args.case} flame", unit="grid") as bar:
+        def report(points, eigenvalue):
+            bar.set_postfix(points=points, eigenvalue=f"{eigenvalue:.6g}")
+            bar.update()
+
         try:
-            sol = solve()
+            sol = solve(report)
         except FlameConvergenceError as exc:
             raise CaseFailure(str(exc)) from None
-        bar.update()
 
     # Analysis
     ds = sol.to_xarray()

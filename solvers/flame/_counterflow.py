@@ -16,10 +16,12 @@ in `solve_premixed_flame`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ._fdjac import BandedFDJacobian
-from ._grid import RefineCriteria, observed_order, refine, richardson_error, solve_adaptive
+from ._grid import RefineCriteria, refine, solve_adaptive
 from ._mechanisms import ch4_one_step_solution
 from ._newton import NewtonOptions, solve_steady
 from ._params import CounterflowParams
@@ -87,13 +89,14 @@ def solve_counterflow_flame(
     bisections: int = 2,
     options: NewtonOptions = _OPTIONS,
     gas=None,
+    progress: Callable[[int, float], None] | None = None,
 ) -> FlameSolution:
     """Solve Case 3 for the strain eigenvalue Λ and the flame structure.
 
     **Arguments**
 
     - `params`: the premixed jet (at ``x = 0``), the opposed N2 jet and the nozzle separation.
-    - `criteria`, `bisections`: as in `solve_simple_flame`.
+    - `criteria`, `bisections`, `progress`: as in `solve_simple_flame`.
     - `gas`: a Cantera ``Solution`` to take the data from (default: `ch4_one_step_solution`).
 
     **Returns**
@@ -163,7 +166,7 @@ def solve_counterflow_flame(
 
     out = solve_adaptive(solve_on, x, guess(x), np.array([0.0]),
                          monitor=lambda x, U: list(U[:K + 3]),
-                         criteria=criteria, bisections=bisections)
+                         criteria=criteria, bisections=bisections, progress=progress)
     U = out.U
     T, Y = U[2], U[3:K + 3]
     return FlameSolution(
@@ -172,7 +175,7 @@ def solve_counterflow_flame(
         strain_eigenvalue=float(out.eig[0]), V=U[1], newton_iterations=out.iterations,
         refinements=out.levels, residual=out.residual,
         attrs={
-            "strain_eigenvalue_error_estimate_Pa_m2": richardson_error(out.history),
-            "observed_order": observed_order(out.history),
+            "strain_eigenvalue_error_estimate_Pa_m2": out.error_estimate,
+            "observed_order": out.observed_order,
         },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,8 +109,18 @@ class AdaptiveResult:
     residual: float
     history: list[tuple[int, float]]  # (grid points, first eigenvalue) on each bisected grid
 
+    @property
+    def error_estimate(self) -> float:
+        """Richardson estimate of the eigenvalue's error on the finest grid (second order)."""
+        return richardson_error(self.history)
 
-def solve_adaptive(solve_on, x, U, eig, *, monitor, criteria, bisections):
+    @property
+    def observed_order(self) -> float:
+        """Convergence order of the eigenvalue observed on the last three grids."""
+        return observed_order(self.history)
+
+
+def solve_adaptive(solve_on, x, U, eig, *, monitor, criteria, bisections, progress=None):
     """Solve on a grid, refine adaptively until `criteria` hold, then bisect `bisections` times.
 
     **Arguments**
@@ -119,6 +131,7 @@ def solve_adaptive(solve_on, x, U, eig, *, monitor, criteria, bisections):
     - `criteria`: `RefineCriteria`, or ``None`` to keep the grid (bisections still apply).
     - `bisections`: uniform refinements after the adaptive phase; the eigenvalue on the last
       two grids gives a Richardson error estimate for a second-order scheme.
+    - `progress`: called as ``progress(grid_points, eigenvalue)`` after each converged solve.
     """
 
     def interp(x_new, x_old, U_old):
@@ -129,6 +142,8 @@ def solve_adaptive(solve_on, x, U, eig, *, monitor, criteria, bisections):
         U, eig, it, residual = solve_on(x, U, eig)
         total += it
         levels += 1
+        if progress is not None:
+            progress(x.size, float(eig[0]))
         if criteria is None:
             break
         x_new = refine(x, monitor(x, U), criteria)
@@ -142,26 +157,35 @@ def solve_adaptive(solve_on, x, U, eig, *, monitor, criteria, bisections):
         U, eig, it, residual = solve_on(x, U, eig)
         total += it
         levels += 1
+        if progress is not None:
+            progress(x.size, float(eig[0]))
         history.append((x.size, float(eig[0])))
     return AdaptiveResult(x, U, eig, total, levels, residual, history)
 
 
-def richardson_error(history: list[tuple[int, float]], order: float = 2.0) -> float:
-    """Estimated error of the last eigenvalue in `history` (bisected grids), or NaN."""
-    if len(history) < 2:
-        return float("nan")
-    (_, coarse), (_, fine) = history[-2], history[-1]
-    return abs(fine - coarse) / (2.0**order - 1.0)
+def richardson(levels: Sequence[tuple[int, float]], order: float = 2.0) -> float:
+    """Extrapolate the two finest ``(N, value)`` pairs assuming error ∝ (1/(N - 1))^order."""
+    (n_c, v_c), (n_f, v_f) = levels[-2], levels[-1]
+    r = ((n_f - 1) / (n_c - 1)) ** order
+    return v_f + (v_f - v_c) / (r - 1.0)
 
 
-def observed_order(history: list[tuple[int, float]]) -> float:
-    """Convergence order of the eigenvalue from its last three bisected grids, or NaN."""
-    if len(history) < 3:
-        return float("nan")
-    a, b, c = (v for _, v in history[-3:])
-    if (b - a) * (c - b) <= 0.0:
-        return float("nan")
-    return float(np.log2((b - a) / (c - b)))
+def richardson_error(levels: Sequence[tuple[int, float]], order: float = 2.0) -> float:
+    """Estimated error of the finest value: its distance to `richardson`, or NaN."""
+    if len(levels) < 2:
+        return math.nan
+    return abs(richardson(levels, order) - levels[-1][1])
+
+
+def observed_order(levels: Sequence[tuple[int, float]]) -> float:
+    """Order p fitted on the three finest ``(N, value)`` levels of a constant refinement ratio."""
+    if len(levels) < 3:
+        return math.nan
+    (_, v0), (n1, v1), (n2, v2) = levels[-3:]
+    d01, d12 = v1 - v0, v2 - v1
+    if d12 == 0.0 or d01 / d12 <= 0.0:
+        return math.nan
+    return math.log(d01 / d12) / math.log((n2 - 1) / (n1 - 1))
 
 
 def with_node(x: np.ndarray, x0: float) -> np.ndarray:

@@ -15,6 +15,7 @@ state. Inlet: T and Y fixed; outlet: zero gradients (mirror node); the flame is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -24,9 +25,7 @@ from ._fdjac import BandedFDJacobian
 from ._grid import (
     RefineCriteria,
     central_weights,
-    observed_order,
     refine,
-    richardson_error,
     solve_adaptive,
     with_node,
 )
@@ -223,6 +222,7 @@ def solve_premixed_flame(
     bisections: int = 2,
     options: NewtonOptions = _OPTIONS,
     gas=None,
+    progress: Callable[[int, float], None] | None = None,
 ) -> FlameSolution:
     """Solve Case 2 (CH4/air, one-step chemistry, mixture-averaged transport) for s_L.
 
@@ -234,7 +234,7 @@ def solve_premixed_flame(
     - `s_guess`: flame speed of the tanh initial guess [m/s].
     - `initial`: a solution (e.g. at a nearby φ) to start from instead of the tanh guess; its
       grid, width and pinning temperature are kept.
-    - `criteria`, `bisections`: as in `solve_simple_flame`.
+    - `criteria`, `bisections`, `progress`: as in `solve_simple_flame`.
     - `gas`: a Cantera ``Solution`` to take the data from (default: `ch4_one_step_solution`).
 
     **Returns**
@@ -299,11 +299,12 @@ def solve_premixed_flame(
 
     if initial is None and params.phi > _PHI_START:
         return _continuation(params, dict(width=width, x_fix=x_fix, s_guess=s_guess,
-                                           criteria=criteria, options=options, gas=gas_ct),
+                                           criteria=criteria, options=options, gas=gas_ct,
+                                           progress=progress),
                              bisections)
     out = solve_adaptive(solve_on, x, U0, np.array([s_guess]),
                          monitor=lambda x, U: list(U[:K + 1]),
-                         criteria=criteria, bisections=bisections)
+                         criteria=criteria, bisections=bisections, progress=progress)
     T, Y = out.U[0], out.U[1:K + 1]
     rho = props.density(T, Y, params.pressure)
     s = float(out.eig[0])
@@ -312,7 +313,7 @@ def solve_premixed_flame(
         species=props.species_names, flame_speed=s, newton_iterations=out.iterations,
         refinements=out.levels, residual=out.residual,
         attrs={
-            "flame_speed_error_estimate_m_s": richardson_error(out.history),
-            "observed_order": observed_order(out.history),
+            "flame_speed_error_estimate_m_s": out.error_estimate,
+            "observed_order": out.observed_order,
         },
     )

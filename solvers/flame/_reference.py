@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cantera as ct
 import numpy as np
 
+from ._grid import observed_order, richardson
 from ._mechanisms import ch4_one_step_solution
 from ._params import CounterflowParams
 
@@ -90,25 +90,6 @@ class ReferenceFlame:
     def finest(self) -> float:
         """Eigenvalue on the finest grid (not extrapolated)."""
         return self.levels[-1][1]
-
-
-def richardson(levels: Sequence[tuple[int, float]], order: float = 1.0) -> float:
-    """Extrapolate the two finest ``(N, value)`` pairs assuming error ∝ (1/(N - 1))^order."""
-    (n_c, v_c), (n_f, v_f) = levels[-2], levels[-1]
-    r = ((n_f - 1) / (n_c - 1)) ** order
-    return v_f + (v_f - v_c) / (r - 1.0)
-
-
-def observed_order(levels: Sequence[tuple[int, float]]) -> float:
-    """Order p fitted on the three finest ``(N, value)`` levels of a constant refinement ratio."""
-    if len(levels) < 3:
-        return math.nan
-    (n0, v0), (n1, v1), (n2, v2) = levels[-3:]
-    d01, d12 = v1 - v0, v2 - v1
-    if d12 == 0.0 or d01 / d12 <= 0.0:
-        return math.nan
-    r = (n2 - 1) / (n1 - 1)
-    return math.log(d01 / d12) / math.log(r)
 
 
 def _bisect_solution(flame: ct.FlameBase, gas: ct.Solution) -> None:
@@ -189,10 +170,10 @@ def _spread_rate(flame: ct.FlameBase) -> np.ndarray:
 
 def _result(flame, levels, secs, eigen_species) -> ReferenceFlame:
     ext = len(levels) >= 2
-    value = richardson(levels) if ext else levels[-1][1]
+    value = richardson(levels, order=1.0) if ext else levels[-1][1]
     err = math.nan
     if len(levels) >= 3:
-        err = abs(richardson(levels) - richardson(levels[:-1]))
+        err = abs(richardson(levels, order=1.0) - richardson(levels[:-1], order=1.0))
     return ReferenceFlame(
         eigenvalue=float(value),
         extrapolated=ext,
