@@ -46,17 +46,18 @@ def number(lo: float = -math.inf, hi: float = math.inf, *, lo_open: bool = True,
     rb = ")" if hi_open else "]"
     span = f"{lb}{lo:g}, {hi:g}{rb}"
     kind = "an integer" if integer else "a number"
+    bounded = math.isfinite(lo) or math.isfinite(hi)
+    hint = f"; valid range {span}" if bounded else ""
 
     def parse(text: str):
         try:
             value = int(text) if integer else float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not {kind}; valid range {span}"
-            ) from None
-        ok = math.isfinite(value) and (value > lo if lo_open else value >= lo) and (
-            value < hi if hi_open else value <= hi)
-        if not ok:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {kind}{hint}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        if not ((value > lo if lo_open else value >= lo) and (
+                value < hi if hi_open else value <= hi)):
             raise argparse.ArgumentTypeError(f"{text} is outside the valid range {span}")
         return value
 
@@ -89,8 +90,7 @@ class CaseRun:
         self.start = time.perf_counter()
 
     def path(self, filename: str) -> Path:
-        """Where to write ``filename`` (the output folder is created on demand)."""
-        self.out.mkdir(parents=True, exist_ok=True)
+        """Where to write ``filename`` (the `sciml.io` writers create the folder)."""
         return self.out / filename
 
     @contextlib.contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -53,33 +54,35 @@ def read_dataset(path: str | os.PathLike) -> xr.Dataset:
 
 
 def save_figure(fig, path: str | os.PathLike, *, dpi: int = 150) -> Path:
-    """Save a matplotlib figure (format from the suffix) atomically and close it."""
-    import matplotlib.pyplot as plt
-
+    """Save a matplotlib figure (format from the suffix) atomically."""
     path = Path(path)
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=path.suffix.lstrip(".") or "png")
-    plt.close(fig)
     return path
 
 
 def write_mesh(path: str | os.PathLike, points, cells, *, point_data=None, cell_data=None) -> Path:
     """Write a mesh with meshio (format from the suffix: ``.vtu``, ``.xdmf``, ``.msh``, ...).
 
-    `cells` is a list of ``(cell_type, connectivity)`` pairs, as meshio takes them. XDMF writes
-    a companion ``.h5`` file next to the ``.xdmf`` file.
+    `cells` is a list of ``(cell_type, connectivity)`` pairs, as meshio takes them. XDMF comes
+    with a companion ``.h5`` file: both are written in a temporary folder beside `path` and
+    moved into place, the ``.h5`` first, so a reader never sees an ``.xdmf`` without its data.
     """
     import meshio
 
     path = Path(path)
     mesh = meshio.Mesh(np.asarray(points), cells, point_data=point_data or {},
                        cell_data=cell_data or {})
-    if path.suffix == ".xdmf":  # two files: no single atomic rename possible
-        path.parent.mkdir(parents=True, exist_ok=True)
-        meshio.write(path, mesh)
+    if path.suffix != ".xdmf":
+        with atomic_path(path) as tmp:
+            meshio.write(tmp, mesh, file_format=meshio.extension_to_filetypes[path.suffix][0])
         return path
-    with atomic_path(path) as tmp:
-        meshio.write(tmp, mesh, file_format=meshio.extension_to_filetypes[path.suffix][0])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{path.name}.", dir=path.parent) as tmpdir:
+        staged = Path(tmpdir) / path.name
+        meshio.write(staged, mesh)
+        for f in sorted(Path(tmpdir).iterdir(), key=lambda f: f.suffix == ".xdmf"):
+            os.replace(f, path.parent / f.name)
     return path
 
 

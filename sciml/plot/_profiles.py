@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")  # case scripts run headless (batch jobs)
-import matplotlib.pyplot as plt  # noqa: E402
-import xarray as xr  # noqa: E402
+import xarray as xr
+from matplotlib.figure import Figure
 
 
 def profile_figure(ds: xr.Dataset, panels: list[list[str]], *, x: str = "x_m",
                    x_scale: float = 1e3, x_label: str = "x [mm]", title: str | None = None):
     """One panel per entry of `panels`, each plotting the listed variables of `ds` against `x`.
 
-    Axis labels carry each variable's ``units`` attribute. Returns the figure (save it with
-    `sciml.io.save_figure`).
+    Axis labels carry each variable's ``units`` attribute. Returns a matplotlib ``Figure`` not
+    attached to pyplot (no GUI backend needed: batch jobs run headless); save it with
+    `sciml.io.save_figure`.
     """
-    fig, axes = plt.subplots(len(panels), 1, figsize=(7, 2.6 * len(panels)), sharex=True,
-                             squeeze=False)
+    fig = Figure(figsize=(7, 2.6 * len(panels)))
+    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)
     xs = ds[x].values * x_scale
     for ax, names in zip(axes[:, 0], panels, strict=True):
         for name in names:

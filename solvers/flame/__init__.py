@@ -1,13 +1,17 @@
 """1D premixed flames: freely propagating (simplified and CH4/air) and counterflow."""
 
 from ._counterflow import solve_counterflow_flame as solve_counterflow_flame
+from ._errors import FlameConvergenceError as FlameConvergenceError
+from ._errors import FlameError as FlameError
+from ._errors import GridRefinementError as GridRefinementError
 from ._grid import RefineCriteria as RefineCriteria
 from ._grid import bisect as bisect
 from ._mechanisms import CH4_SPECIES as CH4_SPECIES
 from ._mechanisms import case1_solution as case1_solution
 from ._mechanisms import ch4_one_step_solution as ch4_one_step_solution
-from ._newton import FlameConvergenceError as FlameConvergenceError
+from ._mechanisms import unburnt_ch4_gas as unburnt_ch4_gas
 from ._newton import NewtonOptions as NewtonOptions
+from ._params import ONE_ATM as ONE_ATM
 from ._params import CounterflowParams as CounterflowParams
 from ._params import PremixedFlameParams as PremixedFlameParams
 from ._params import SimpleFlameParams as SimpleFlameParams

@@ -21,11 +21,11 @@ from collections.abc import Callable
 import numpy as np
 
 from ._fdjac import BandedFDJacobian
-from ._grid import RefineCriteria, refine, solve_adaptive
+from ._grid import RefineCriteria, check_solve_args, refine_guess, solve_adaptive
 from ._mechanisms import ch4_one_step_solution
 from ._newton import NewtonOptions, solve_steady
 from ._params import CounterflowParams
-from ._premixed import Transport1D, _burnt_state
+from ._premixed import Transport1D, _end_states
 from ._properties import GasProperties
 from ._solution import FlameSolution
 
@@ -97,18 +97,20 @@ def solve_counterflow_flame(
 
     - `params`: the premixed jet (at ``x = 0``), the opposed N2 jet and the nozzle separation.
     - `criteria`, `bisections`, `progress`: as in `solve_simple_flame`.
-    - `gas`: a Cantera ``Solution`` to take the data from (default: `ch4_one_step_solution`).
+    - `gas`: a Cantera ``Solution`` to take the data from (default: `ch4_one_step_solution`);
+      its state is left unchanged.
 
     **Returns**
 
     A `FlameSolution` with ``strain_eigenvalue`` Λ [Pa/m²] and the radial velocity gradient V.
     """
     params.validate()
+    check_solve_args(width=params.width, bisections=bisections)
     fp = params.flame
     gas_ct = ch4_one_step_solution() if gas is None else gas
     props = GasProperties.from_cantera(gas_ct)
     K = props.n_species
-    Y_in, T_b, Y_b = _burnt_state(gas_ct, fp)
+    Y_in, T_b, Y_b = _end_states(gas_ct, fp)
     Y_n2 = np.zeros(K)
     Y_n2[props.species_names.index("N2")] = 1.0
     L = params.width
@@ -121,8 +123,8 @@ def solve_counterflow_flame(
     a = (u_L - u_R) / L  # strain rate estimate [1/s]
 
     def guess(x):
-        # Stagnation plane where the jets' momentum fluxes balance; the flame upstream of it,
-        # where the approach velocity of a linear profile has dropped to about the burning speed.
+        # Stagnation plane where the jets' momentum fluxes balance; the flame halfway between the
+        # premixed nozzle and that plane (the solve moves it to where it stabilises).
         ratio = np.sqrt(rho_L * u_L**2 / (rho_R * u_R**2))
         x_s = L * ratio / (1.0 + ratio)
         x_f = 0.5 * x_s
@@ -145,11 +147,8 @@ def solve_counterflow_flame(
         U[K + 3] = -rho_L * amp**2
         return U
 
-    x = np.linspace(0.0, L, max(40, int(L / 1e-4) + 1))
-    x_new = None
-    while x_new is not x:
-        x_new = x
-        x = refine(x_new, list(guess(x_new)[:K + 3]), criteria or RefineCriteria())
+    x = refine_guess(np.linspace(0.0, L, max(40, int(L / 1e-4) + 1)),
+                     lambda x: guess(x)[:K + 3], criteria)
 
     def solve_on(x, U, eig):
         prob = _Counterflow(props, params, x, Y_in, Y_n2)
@@ -173,7 +172,7 @@ def solve_counterflow_flame(
         case="counterflow", mode="counterflow", x=out.x, T=T, u=U[0],
         rho=props.density(T, Y, fp.pressure), Y=Y, species=props.species_names,
         strain_eigenvalue=float(out.eig[0]), V=U[1], newton_iterations=out.iterations,
-        refinements=out.levels, residual=out.residual,
+        refinements=out.levels, residual=out.residual, levels=tuple(out.history),
         attrs={
             "strain_eigenvalue_error_estimate_Pa_m2": out.error_estimate,
             "observed_order": out.observed_order,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._errors import GridRefinementError
 from ._params import _check
 
 
@@ -50,10 +51,15 @@ class RefineCriteria:
     min_range: float = 1e-6
 
     def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` naming the first field outside its valid range."""
         _check("ratio", self.ratio, 1.0, 1e6, lo_open=False)
         _check("slope", self.slope, 0.0, 1.0)
         _check("curve", self.curve, 0.0, 1.0)
         _check("max_points", self.max_points, 3, 1e7, lo_open=False)
+        _check("min_range", self.min_range, 0.0, 1.0, lo_open=False)
 
 
 def refine(x: np.ndarray, components: list[np.ndarray], criteria: RefineCriteria) -> np.ndarray:
@@ -82,7 +88,7 @@ def refine(x: np.ndarray, components: list[np.ndarray], criteria: RefineCriteria
     if not split.any():
         return x
     if n + split.sum() > criteria.max_points:
-        raise RuntimeError(
+        raise GridRefinementError(
             f"grid refinement needs more than max_points={criteria.max_points} points"
         )
     mid = 0.5 * (x[:-1] + x[1:])[split]
@@ -198,3 +204,25 @@ def with_node(x: np.ndarray, x0: float) -> np.ndarray:
         x[i] = x0
         return x
     return np.insert(x, np.searchsorted(x, x0), x0)
+
+
+def refine_guess(x: np.ndarray, guess, criteria: RefineCriteria | None) -> np.ndarray:
+    """Refine ``x`` until the profiles ``guess(x)`` (a list of arrays) meet `criteria`.
+
+    An initial guess must be resolved before the first Newton solve; ``criteria=None`` keeps
+    ``x`` as it is.
+    """
+    if criteria is None:
+        return x
+    x_new = None
+    while x_new is not x:
+        x_new = x
+        x = refine(x_new, list(guess(x_new)), criteria)
+    return x
+
+
+def check_solve_args(*, width: float, bisections: int) -> None:
+    """Validate the grid arguments common to the flame solvers."""
+    _check("width", width, 0.0, 10.0)
+    if not isinstance(bisections, (int, np.integer)) or not 0 <= bisections <= 8:
+        raise ValueError(f"bisections={bisections!r} is outside the valid range [0, 8]")

@@ -11,7 +11,7 @@ import functools
 import cantera as ct
 import numpy as np
 
-from ._params import SimpleFlameParams
+from ._params import PremixedFlameParams, SimpleFlameParams
 
 _CASE1_TEMPLATE = """
 units: {{length: m, time: s, quantity: kmol, activation-energy: J/kmol, energy: J}}
@@ -102,4 +102,12 @@ def ch4_one_step_solution(transport: str = "mixture-averaged") -> ct.Solution:
     gas = ct.Solution(thermo="ideal-gas", kinetics="gas", transport_model=transport,
                       species=species, reactions=[])
     gas.add_reaction(ct.Reaction.from_yaml(_CH4_REACTION % A, gas))
+    return gas
+
+
+def unburnt_ch4_gas(params: PremixedFlameParams, transport: str = "mixture-averaged"
+                    ) -> ct.Solution:
+    """`ch4_one_step_solution` set to the unburnt state of `params`."""
+    gas = ch4_one_step_solution(transport)
+    gas.TPX = params.T_in, params.pressure, params.composition
     return gas

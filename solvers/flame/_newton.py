@@ -15,13 +15,8 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-
-class FlameConvergenceError(RuntimeError):
-    """Newton's method did not converge; ``residual`` is the max-norm residual reached."""
-
-    def __init__(self, message: str, residual: float):
-        super().__init__(f"{message} (max-norm residual reached: {residual:.3e})")
-        self.residual = residual
+from ._errors import FlameConvergenceError
+from ._params import _check
 
 
 @dataclass(frozen=True)
@@ -51,6 +46,20 @@ class NewtonOptions:
     time_steps_per_attempt: int = 10
     max_jacobian_age: int = 1
     project_bounds: bool = False
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` naming the first field outside its valid range."""
+        _check("rtol", self.rtol, 0.0, 1.0)
+        _check("rtol_transient", self.rtol_transient, 0.0, 1.0)
+        _check("atol", self.atol, 0.0, 1e6)
+        _check("max_iterations", self.max_iterations, 1, 1e6, lo_open=False)
+        _check("max_time_steps", self.max_time_steps, 0, 1e7, lo_open=False)
+        _check("dt0", self.dt0, 0.0, 1e6)
+        _check("time_steps_per_attempt", self.time_steps_per_attempt, 1, 1e6, lo_open=False)
+        _check("max_jacobian_age", self.max_jacobian_age, 1, 1e6, lo_open=False)
 
 
 @dataclass
@@ -132,7 +141,8 @@ def _damped_newton(
         age += 1
         x = x1
         if n0 < 1.0 or (alpha == 1.0 and n1 < 1.0):
-            return x + dx1, it
+            x_final = x + dx1
+            return (np.clip(x_final, lower, upper) if project else x_final), it
     return None, max_iterations
 
 

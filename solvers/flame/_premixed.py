@@ -21,18 +21,20 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._errors import FlameConvergenceError
 from ._fdjac import BandedFDJacobian
 from ._grid import (
     RefineCriteria,
     central_weights,
-    refine,
+    check_solve_args,
+    refine_guess,
     solve_adaptive,
     with_node,
 )
 from ._kernels import flame_terms
 from ._mechanisms import ch4_one_step_solution
-from ._newton import FlameConvergenceError, NewtonOptions, solve_steady
-from ._params import PremixedFlameParams
+from ._newton import NewtonOptions, solve_steady
+from ._params import PremixedFlameParams, _check
 from ._properties import GasProperties
 from ._solution import FlameSolution
 
@@ -173,7 +175,8 @@ _OPTIONS = NewtonOptions(rtol=1e-7, atol=1e-11, max_jacobian_age=5, project_boun
 _PHI_START = 0.8
 
 
-def _continuation(params: PremixedFlameParams, kwargs: dict, bisections: int) -> FlameSolution:
+def _continuation(params: PremixedFlameParams, setup: _Setup, T_fix, bisections, **kw
+                  ) -> FlameSolution:
     """Solve at φ = 0.8, step φ to ``params.phi`` on that grid, then refine at the target.
 
     The one-step chemistry's √[O2] makes stoichiometric and rich flames hard to reach from a
@@ -181,16 +184,15 @@ def _continuation(params: PremixedFlameParams, kwargs: dict, bisections: int) ->
     neighbour is an excellent guess. Steps start at 0.1, double on success, halve on failure.
     """
     phi = _PHI_START
-    sol = solve_premixed_flame(replace(params, phi=phi), bisections=0, **kwargs)
+    sol = _solve(replace(params, phi=phi), setup, None, None, 0, **kw)
     iterations, step = sol.newton_iterations, 0.1
     # Steps on a fixed grid, with a short pseudo-time budget so that a too-long step fails fast.
-    fixed = {**kwargs, "criteria": None,
-             "options": replace(kwargs["options"], max_time_steps=40)}
+    fixed = {**kw, "criteria": None,
+             "options": replace(kw["options"], max_time_steps=40)}
     while phi < params.phi:
         nxt = min(params.phi, phi + step)
         try:
-            sol = solve_premixed_flame(replace(params, phi=nxt), initial=sol, bisections=0,
-                                       **fixed)
+            sol = _solve(replace(params, phi=nxt), setup, None, sol, 0, **fixed)
         except FlameConvergenceError:
             step /= 2.0
             if step < 1e-3:
@@ -198,16 +200,33 @@ def _continuation(params: PremixedFlameParams, kwargs: dict, bisections: int) ->
             continue
         iterations += sol.newton_iterations
         phi, step = nxt, 2.0 * step
-    sol = solve_premixed_flame(params, initial=sol, bisections=bisections, **kwargs)
+    sol = _solve(params, setup, T_fix, sol, bisections, **kw)
     return replace(sol, newton_iterations=iterations + sol.newton_iterations)
 
 
-def _burnt_state(gas_ct, params: PremixedFlameParams):
-    """Adiabatic complete-combustion state (Cantera's HP equilibrium on the five species)."""
-    gas_ct.TPX = params.T_in, params.pressure, params.composition
-    Y_in = gas_ct.Y.copy()
-    gas_ct.equilibrate("HP")
-    return Y_in, gas_ct.T, gas_ct.Y.copy()
+class _Setup(NamedTuple):
+    """What every solve of one mechanism shares: its Cantera phase and property data."""
+
+    gas: object  # cantera.Solution
+    props: GasProperties
+    width: float
+    x_fix: float
+    s_guess: float
+
+
+def _end_states(gas_ct, params: PremixedFlameParams):
+    """Unburnt mass fractions, and the adiabatic burnt state (Cantera's HP equilibrium).
+
+    The phase's state is restored on return.
+    """
+    saved = gas_ct.TPY
+    try:
+        gas_ct.TPX = params.T_in, params.pressure, params.composition
+        Y_in = gas_ct.Y.copy()
+        gas_ct.equilibrate("HP")
+        return Y_in, gas_ct.T, gas_ct.Y.copy()
+    finally:
+        gas_ct.TPY = saved
 
 
 def solve_premixed_flame(
@@ -229,29 +248,47 @@ def solve_premixed_flame(
     **Arguments**
 
     - `params`: mixture, unburnt temperature and pressure.
-    - `width`: domain length [m]; `x_fix`, `T_fix`: pinning point [m] and temperature [K]
-      (defaults 0.3 `width` and the mean of unburnt and adiabatic temperatures).
+    - `width`: domain length [m]; `x_fix`: pinning point [m] (default 0.3 `width`).
+    - `T_fix`: pinning temperature [K]; default the mean of the unburnt and adiabatic
+      temperatures (of φ = 0.8 when φ > 0.8 is reached by continuation), or with `initial`
+      the initial solution's temperature at `x_fix`.
     - `s_guess`: flame speed of the tanh initial guess [m/s].
-    - `initial`: a solution (e.g. at a nearby φ) to start from instead of the tanh guess; its
-      grid, width and pinning temperature are kept.
+    - `initial`: a ``ch4`` solution (e.g. at a nearby φ) to start from instead of the tanh
+      guess; its grid and width are kept.
     - `criteria`, `bisections`, `progress`: as in `solve_simple_flame`.
-    - `gas`: a Cantera ``Solution`` to take the data from (default: `ch4_one_step_solution`).
+    - `gas`: a Cantera ``Solution`` to take the data from (default: `ch4_one_step_solution`);
+      its state is left unchanged.
+
+    Mixtures richer than φ = 0.8 are reached by continuation in φ from φ = 0.8.
 
     **Returns**
 
-    A `FlameSolution` with ``flame_speed`` [m/s] and the species profiles.
+    A `FlameSolution` with ``flame_speed`` [m/s] and the species profiles. Raises
+    `FlameConvergenceError` (with the residual reached) when Newton fails.
     """
     params.validate()
-    gas_ct = ch4_one_step_solution() if gas is None else gas
-    props = GasProperties.from_cantera(gas_ct)
-    K = props.n_species
-    Y_in, T_b, Y_b = _burnt_state(gas_ct, params)
-    rho_in = props.density(np.array([params.T_in]), Y_in[:, None], params.pressure)[0]
     if initial is not None:
+        if initial.case != "ch4":
+            raise ValueError(f"initial.case={initial.case!r}: need a 'ch4' solution")
         width = float(initial.x[-1])
+    check_solve_args(width=width, bisections=bisections)
+    _check("s_guess", s_guess, 0.0, 100.0)
     x_fix = 0.3 * width if x_fix is None else x_fix
-    if not 0.0 < x_fix < width:
-        raise ValueError(f"x_fix={x_fix!r} must lie inside the domain (0, {width!r})")
+    _check("x_fix", x_fix, 0.0, width)
+    gas_ct = ch4_one_step_solution() if gas is None else gas
+    setup = _Setup(gas_ct, GasProperties.from_cantera(gas_ct), width, x_fix, s_guess)
+    kw = dict(criteria=criteria, options=options, progress=progress)
+    if initial is None and params.phi > _PHI_START:
+        return _continuation(params, setup, T_fix, bisections, **kw)
+    return _solve(params, setup, T_fix, initial, bisections, **kw)
+
+
+def _solve(params, setup: _Setup, T_fix, initial, bisections, *, criteria, options, progress):
+    """One solve from `initial` or from the tanh guess (arguments already validated)."""
+    props, x_fix, s_guess = setup.props, setup.x_fix, setup.s_guess
+    K = props.n_species
+    Y_in, T_b, Y_b = _end_states(setup.gas, params)
+    rho_in = props.density(np.array([params.T_in]), Y_in[:, None], params.pressure)[0]
 
     if initial is not None:
         x = with_node(initial.x, x_fix)
@@ -272,16 +309,16 @@ def solve_premixed_flame(
             U[K + 1] = rho_in * s_guess
             return U
 
+    if not params.T_in < T_fix < T_b:
+        raise ValueError(f"T_fix={T_fix!r} is outside the valid range (T_in, T_ad) = "
+                         f"({params.T_in:g}, {T_b:g})")
+    if initial is None:
         # Central differences need cell Péclet numbers below ~2 from the start: 0.1 mm cells,
         # then refinement on the guess itself.
+        width = setup.width
         x = with_node(np.linspace(0.0, width, max(40, int(width / 1e-4) + 1)), x_fix)
-        x_new = None
-        while x_new is not x:
-            x_new = x
-            x = refine(x_new, list(guess(x_new)[:K + 1]), criteria or RefineCriteria())
+        x = refine_guess(x, lambda x: guess(x)[:K + 1], criteria)
         U0 = guess(x)
-    if not params.T_in < T_fix < T_b:
-        raise ValueError(f"T_fix={T_fix!r} must lie in (T_in, T_ad) = ({params.T_in:g}, {T_b:g})")
 
     def solve_on(x, U, eig):
         prob = _FreeFlame(props, params, x, T_fix, x_fix, Y_in)
@@ -297,11 +334,6 @@ def solve_premixed_flame(
         Un = res.x.reshape(-1, nv).T
         return Un, np.array([Un[K + 1, 0] / rho_in]), res.iterations, res.residual
 
-    if initial is None and params.phi > _PHI_START:
-        return _continuation(params, dict(width=width, x_fix=x_fix, s_guess=s_guess,
-                                           criteria=criteria, options=options, gas=gas_ct,
-                                           progress=progress),
-                             bisections)
     out = solve_adaptive(solve_on, x, U0, np.array([s_guess]),
                          monitor=lambda x, U: list(U[:K + 1]),
                          criteria=criteria, bisections=bisections, progress=progress)
@@ -311,7 +343,7 @@ def solve_premixed_flame(
     return FlameSolution(
         case="ch4", mode="free", x=out.x, T=T, u=rho_in * s / rho, rho=rho, Y=Y,
         species=props.species_names, flame_speed=s, newton_iterations=out.iterations,
-        refinements=out.levels, residual=out.residual,
+        refinements=out.levels, residual=out.residual, levels=tuple(out.history),
         attrs={
             "flame_speed_error_estimate_m_s": out.error_estimate,
             "observed_order": out.observed_order,

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 import cantera as ct
 import numpy as np
 
-from ._grid import observed_order, richardson
-from ._mechanisms import ch4_one_step_solution
+from ._grid import bisect, observed_order, richardson
+from ._mechanisms import unburnt_ch4_gas
 from ._params import CounterflowParams
 
 #: Base adaptive-grid criteria ``(ratio, slope, curve)`` of the coarsest level.
@@ -96,9 +96,7 @@ def _bisect_solution(flame: ct.FlameBase, gas: ct.Solution) -> None:
     """Insert the midpoint of every interval, interpolating the current solution linearly."""
     arr = flame.to_array()
     x = arr.grid
-    xn = np.empty(2 * x.size - 1)
-    xn[0::2] = x
-    xn[1::2] = 0.5 * (x[1:] + x[:-1])
+    xn = bisect(x)
     extra = {"grid": xn}
     for name in arr.extra:
         if name != "grid":
@@ -113,11 +111,12 @@ def _set_tolerances(flame: ct.FlameBase, tolerances: tuple[float, float] | None)
     flame.flame.set_steady_tolerances(default=tolerances or _DEFAULT_TOLERANCES)
 
 
-def _prepare(flame: ct.FlameBase, criteria: tuple[float, float, float]) -> None:
+def _prepare(flame: ct.FlameBase, criteria: tuple[float, float, float], prune: float = 0.0
+             ) -> None:
     flame.set_jacobian_perturbation(*_JACOBIAN_PERTURBATION)
     flame.set_max_grid_points(flame.flame, 100000)
     ratio, slope, curve = criteria
-    flame.set_refine_criteria(ratio=ratio, slope=slope, curve=curve, prune=0.0)
+    flame.set_refine_criteria(ratio=ratio, slope=slope, curve=curve, prune=prune)
 
 
 def _solve_staged(flame: ct.FlameBase, loglevel: int) -> None:
@@ -192,9 +191,9 @@ def _result(flame, levels, secs, eigen_species) -> ReferenceFlame:
     )
 
 
-def _free_flame(gas, width, T_fix, criteria, loglevel) -> ct.FreeFlame:
+def _free_flame(gas, width, T_fix, criteria, loglevel, prune=0.0) -> ct.FreeFlame:
     flame = ct.FreeFlame(gas, width=width)
-    _prepare(flame, criteria)
+    _prepare(flame, criteria, prune)
     flame.set_initial_guess()
     if T_fix is not None:
         flame.fixed_temperature = T_fix
@@ -275,15 +274,7 @@ def cantera_free_flame_at(
     T_in = gas.T
     try:
         t0 = time.perf_counter()
-        flame = ct.FreeFlame(gas, width=width)
-        flame.set_jacobian_perturbation(*_JACOBIAN_PERTURBATION)
-        flame.set_max_grid_points(flame.flame, 100000)
-        flame.set_refine_criteria(ratio=ratio, slope=slope, curve=curve, prune=prune)
-        flame.set_initial_guess()
-        if T_fix is not None:
-            flame.fixed_temperature = T_fix
-        _solve_staged(flame, 0)
-        flame.solve(loglevel=0, refine_grid=True)
+        flame = _free_flame(gas, width, T_fix, (ratio, slope, curve), 0, prune)
         if tolerances is not None:
             _set_tolerances(flame, tolerances)
             flame.solve(loglevel=0, refine_grid=True)
@@ -315,8 +306,7 @@ def cantera_counterflow(
     `eigenvalue` is Λ [Pa/m²] (Cantera's ``flame.L``, uniform in x; negative).
     """
     fp = params.flame
-    gas = ch4_one_step_solution(transport)
-    gas.TPX = fp.T_in, fp.pressure, fp.composition
+    gas = unburnt_ch4_gas(fp, transport)
     T_in = gas.T
     gas.equilibrate("HP")
     T_ad = gas.T

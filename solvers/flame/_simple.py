@@ -25,12 +25,13 @@ from .._xp import namespace
 from ._grid import (
     RefineCriteria,
     central_weights,
-    refine,
+    check_solve_args,
+    refine_guess,
     solve_adaptive,
     with_node,
 )
 from ._newton import NewtonOptions, solve_steady
-from ._params import SimpleFlameParams
+from ._params import SimpleFlameParams, _check
 from ._solution import FlameSolution
 
 MODES = ("free", "gradient")
@@ -60,7 +61,11 @@ def _reaction_rate_derivative(T: np.ndarray, params: SimpleFlameParams) -> np.nd
     E = p.activation_energy / p.gas_constant
     k = p.pre_exponential * np.exp(-E / T)
     n = p.reaction_order
-    return k * (E / T**2 * z**n + n * z ** (n - 1.0) * dz)
+    # z^(n-1) dz with dz = 0 where z = 0 (burnt gas), also for orders n < 1.
+    burning = z > 0.0
+    zn1 = np.zeros_like(z)
+    zn1[burning] = z[burning] ** (n - 1.0)
+    return k * (E / T**2 * z**n + n * zn1 * dz)
 
 
 def energy_residual(T, dTdx, d2Tdx2, s_L, params: SimpleFlameParams):
@@ -173,11 +178,12 @@ def solve_simple_flame(
     - `mode`: ``"free"`` or ``"gradient"`` (see the module docstring).
     - `width`: domain length [m]; 4 mm (free) or 1.5 mm (gradient, the FlamePINN-1D domain).
     - `x_fix`, `T_fix`: pinning point of the free mode [m, K]; default 0.375 `width` and
-      ``(T_in + T_ad) / 2``.
+      ``(T_in + T_ad) / 2`` (not used in gradient mode).
     - `gradient`: inlet temperature gradient of the gradient mode [K/m].
     - `s_guess`: flame speed of the tanh initial guess [m/s].
-    - `grid`: initial grid [m] (default 40 uniform points on ``[0, width]``).
-    - `criteria`: refinement criteria, or ``None`` to solve on `grid` only.
+    - `grid`: initial grid [m], from 0 to the domain length (default: 40 uniform points on
+      ``[0, width]``, refined on the initial guess).
+    - `criteria`: refinement criteria, or ``None`` for no adaptive refinement.
     - `bisections`: uniform refinements after the adaptive phase (each halves every spacing);
       ``attrs["flame_speed_error_estimate_m_s"]`` is the Richardson estimate from the last two.
     - `progress`: optional ``progress(grid_points, eigenvalue)``, called after each grid level.
@@ -190,33 +196,39 @@ def solve_simple_flame(
     if mode not in MODES:
         raise ValueError(f"mode={mode!r} is not one of {MODES}")
     params.validate()
-    if width is None:
-        width = (4e-3 if mode == "free" else 1.5e-3) if grid is None else float(grid[-1])
-    if x_fix is None:
-        x_fix = 0.375 * width
-    if T_fix is None:
-        T_fix = 0.5 * (params.T_in + params.T_ad)
-    if not 0.0 < x_fix < width:
-        raise ValueError(f"x_fix={x_fix!r} must lie inside the domain (0, {width!r})")
-    if not params.T_in < T_fix < params.T_ad:
-        raise ValueError(
-            f"T_fix={T_fix!r} must lie in (T_in, T_ad) = ({params.T_in:g}, {params.T_ad:g})"
-        )
-    if not s_guess > 0.0:
-        raise ValueError(f"s_guess={s_guess!r} must be > 0")
-    x = np.linspace(0.0, width, 40) if grid is None else np.asarray(grid, dtype=float)
-    if x.ndim != 1 or x.size < 5 or np.any(np.diff(x) <= 0.0):
-        raise ValueError("grid must be a strictly increasing 1D array of at least 5 points")
+    if grid is not None:
+        x = np.asarray(grid, dtype=float)
+        if x.ndim != 1 or x.size < 5 or np.any(np.diff(x) <= 0.0) or x[0] != 0.0:
+            raise ValueError("grid must be a strictly increasing 1D array of at least 5 points "
+                             "starting at 0")
+        if width is not None and width != x[-1]:
+            raise ValueError(f"width={width!r} differs from the end of grid ({x[-1]!r})")
+        width = float(x[-1])
+    elif width is None:
+        width = 4e-3 if mode == "free" else 1.5e-3
+    check_solve_args(width=width, bisections=bisections)
+    _check("s_guess", s_guess, 0.0, 100.0)
+    if mode == "gradient":
+        _check("gradient", gradient, 0.0, 1e9)
+    else:
+        x_fix = 0.375 * width if x_fix is None else x_fix
+        T_fix = 0.5 * (params.T_in + params.T_ad) if T_fix is None else T_fix
+        _check("x_fix", x_fix, 0.0, width)
+        if not params.T_in < T_fix < params.T_ad:
+            raise ValueError(
+                f"T_fix={T_fix!r} is outside the valid range (T_in, T_ad) = "
+                f"({params.T_in:g}, {params.T_ad:g})"
+            )
+    if grid is None:
+        x = np.linspace(0.0, width, 40)
     if mode == "free":
         # The pinning point is a grid node, so the initial guess satisfies the pin exactly.
         x = with_node(x, x_fix)
     if grid is None:
-        # Resolve the tanh front of the initial guess before the first Newton solve.
-        x_new = None
-        while x_new is not x:
-            x_new = x
-            guess = _initial_guess(x, params, mode, gradient, x_fix, T_fix, s_guess)
-            x = refine(x_new, [guess], criteria or RefineCriteria())
+        x = refine_guess(
+            x, lambda x: [_initial_guess(x, params, mode, gradient, x_fix, T_fix, s_guess)],
+            criteria,
+        )
     T0 = _initial_guess(x, params, mode, gradient, x_fix, T_fix, s_guess)
 
     def solve_on(x, U, eig):
@@ -246,7 +258,7 @@ def _solution(out, params, mode) -> FlameSolution:
     return FlameSolution(
         case="simple", mode=mode, x=x, T=T, u=s * p.rho_in / rho, rho=rho, Y=Y,
         species=("F", "P", "N"), flame_speed=s, newton_iterations=out.iterations,
-        refinements=out.levels, residual=out.residual,
+        refinements=out.levels, residual=out.residual, levels=tuple(out.history),
         attrs={
             "flame_speed_error_estimate_m_s": out.error_estimate,
             "observed_order": out.observed_order,

@@ -22,6 +22,8 @@ class FlameSolution:
     - `V`: radial velocity gradient v/r [1/s] (counterflow, else ``None``).
     - `newton_iterations`: Newton iterations over all refinement levels; `refinements`: levels.
     - `residual`: max-norm residual of the final Newton iterate.
+    - `levels`: ``(grid points, eigenvalue)`` on the adaptive grid and on each bisection of it:
+      the data of the convergence study behind ``attrs["observed_order"]``.
     """
 
     case: str
@@ -38,6 +40,7 @@ class FlameSolution:
     newton_iterations: int = 0
     refinements: int = 0
     residual: float = float("nan")
+    levels: tuple[tuple[int, float], ...] = ()
     attrs: dict = field(default_factory=dict)
 
     @property

@@ -60,3 +60,5 @@ def test_mesh_round_trip(tmp_path, suffix):
     np.testing.assert_allclose(mesh.points[:, :2], pts)
     np.testing.assert_array_equal(mesh.cells_dict["triangle"], tri)
     np.testing.assert_allclose(mesh.point_data["u"], np.arange(4.0))
+    expected = {"m.xdmf", "m.h5"} if suffix == ".xdmf" else {"m.vtu"}
+    assert {p.name for p in tmp_path.iterdir()} == expected  # no temporary left behind
