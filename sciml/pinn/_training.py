@@ -1,0 +1,113 @@
+"""Training schedules for DeepXDE models: Adam, then L-BFGS run to its iteration budget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from ._backend import deepxde
+from ._variables import PositiveVariable
+
+
+def _check_int(name: str, value, lo: int) -> None:
+    if not isinstance(value, (int, np.integer)) or value < lo:
+        raise ValueError(f"{name}={value!r} must be an integer >= {lo}")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Optimiser phases of a PINN training.
+
+    **Arguments**
+
+    - `adam`: Adam iterations; `lr`: its learning rate, multiplied by `decay` every
+      `decay_every` iterations.
+    - `lbfgs`: L-BFGS iterations after Adam. DeepXDE's default gradient tolerance stops L-BFGS
+      early once the loss is small; here it runs its whole budget (tolerances 0), which is
+      what the last digits of an eigenvalue need.
+    - `record_every`: iterations between entries of the loss history.
+    """
+
+    adam: int = 5000
+    lr: float = 1e-3
+    decay: float = 0.95
+    decay_every: int = 1000
+    lbfgs: int = 3000
+    record_every: int = 100
+
+    def __post_init__(self) -> None:
+        _check_int("adam", self.adam, 0)
+        _check_int("lbfgs", self.lbfgs, 0)
+        _check_int("decay_every", self.decay_every, 1)
+        _check_int("record_every", self.record_every, 1)
+        if not 0.0 < self.lr < 1.0:
+            raise ValueError(f"lr={self.lr!r} is outside the valid range (0, 1)")
+        if not 0.0 < self.decay <= 1.0:
+            raise ValueError(f"decay={self.decay!r} is outside the valid range (0, 1]")
+
+
+def _recorder(variables: Sequence[PositiveVariable], every: int, rows: list, phase: str,
+              progress: Callable[[int], None] | None):
+    dde = deepxde()
+
+    class Recorder(dde.callbacks.Callback):
+        def on_epoch_end(self):
+            step = self.model.train_state.epoch
+            if progress is not None:
+                progress(1)
+            if step % every == 0:
+                loss = np.atleast_1d(np.asarray(self.model.train_state.loss_train, dtype=float))
+                rows.append((phase, step, loss.copy(), [v.value for v in variables]))
+
+    return Recorder()
+
+
+def train(model, variables: Sequence[PositiveVariable], schedule: Schedule, *,
+          loss_weights: Sequence[float] | None = None,
+          progress: Callable[[int], None] | None = None,
+          before_lbfgs: Callable[[], None] | None = None) -> xr.Dataset:
+    """Train a compiled-or-not DeepXDE `model` with Adam, then L-BFGS.
+
+    `variables` are the trainable physical parameters (trained with the network).
+    `progress(n)` is called after every iteration; `before_lbfgs()` between the phases (e.g.
+    to add collocation points where the residual is largest). Returns the loss history: loss
+    terms and variable values against the iteration, with the optimiser phase of each entry.
+    """
+    dde = deepxde()
+    ext = [v.log for v in variables]
+    rows: list = []
+    if schedule.adam:
+        model.compile("adam", lr=schedule.lr, external_trainable_variables=ext,
+                      loss_weights=loss_weights,
+                      decay=("step", schedule.decay_every, schedule.decay))
+        model.train(iterations=schedule.adam, verbose=0, display_every=schedule.adam,
+                    callbacks=[_recorder(variables, schedule.record_every, rows, "adam",
+                                         progress)])
+    if before_lbfgs is not None:
+        before_lbfgs()
+    if schedule.lbfgs:
+        dde.optimizers.config.set_LBFGS_options(maxiter=schedule.lbfgs, gtol=0.0, ftol=0.0)
+        model.compile("L-BFGS", external_trainable_variables=ext, loss_weights=loss_weights)
+        model.train(verbose=0, display_every=schedule.lbfgs,
+                    callbacks=[_recorder(variables, schedule.record_every, rows, "lbfgs",
+                                         progress)])
+    return _history(rows, variables)
+
+
+def _history(rows, variables) -> xr.Dataset:
+    if not rows:
+        return xr.Dataset()
+    phase, step, loss, values = zip(*rows, strict=True)
+    loss = np.stack(loss)
+    data = {
+        "loss": (("iteration", "term"), loss, {"long_name": "weighted-free loss terms"}),
+        "phase": ("iteration", np.array(phase)),
+    }
+    for k, v in enumerate(variables):
+        data[v.name] = ("iteration", np.array([vals[k] for vals in values]))
+    return xr.Dataset(data, coords={"iteration": np.arange(len(rows)),
+                                    "step": ("iteration", np.array(step)),
+                                    "term": np.arange(loss.shape[1])})
