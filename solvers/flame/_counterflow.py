@@ -25,7 +25,7 @@ from ._grid import RefineCriteria, check_solve_args, refine_guess, solve_adaptiv
 from ._mechanisms import ch4_one_step_solution
 from ._newton import NewtonOptions, solve_steady
 from ._params import CounterflowParams
-from ._premixed import Transport1D, _end_states
+from ._premixed import _OPTIONS, Transport1D, _end_states
 from ._properties import GasProperties
 from ._solution import FlameSolution
 
@@ -77,9 +77,6 @@ class _Counterflow:
         M[1:self.K + 3, 1:-1] = rho[1:-1]
         M[1, 1:-1] = 1.0  # the momentum rows are divided by ρ
         return M.T.ravel()
-
-
-_OPTIONS = NewtonOptions(rtol=1e-7, atol=1e-11, max_jacobian_age=5, project_bounds=True)
 
 
 def solve_counterflow_flame(

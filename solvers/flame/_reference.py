@@ -140,18 +140,12 @@ def _run_levels(flame, gas, eigen, levels, tolerances, loglevel, check):
         raise ValueError(f"levels={levels!r} must be an integer >= 1")
     out: list[tuple[int, float]] = []
     secs: list[float] = []
-    t0 = time.perf_counter()
-    if tolerances is not None:
-        _set_tolerances(flame, tolerances)
-        flame.solve(loglevel=loglevel, refine_grid=False)
-    check()
-    out.append((flame.grid.size, eigen()))
-    secs.append(time.perf_counter() - t0)
-    for _ in range(levels - 1):
+    for level in range(levels):
         t0 = time.perf_counter()
-        _bisect_solution(flame, gas)
-        _set_tolerances(flame, None)
-        flame.solve(loglevel=loglevel, refine_grid=False)
+        if level > 0:
+            _bisect_solution(flame, gas)
+            _set_tolerances(flame, None)
+            flame.solve(loglevel=loglevel, refine_grid=False)
         if tolerances is not None:
             _set_tolerances(flame, tolerances)
             flame.solve(loglevel=loglevel, refine_grid=False)
