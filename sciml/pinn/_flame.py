@@ -130,6 +130,9 @@ def train_flame_pinn(
     scale = (params.rho_in * params.cp * S_REF) ** 2 * dT / params.conductivity
     s_L = PositiveVariable("flame_speed_m_s", s_guess)
     net = dde.nn.FNN([1, *config.layers, 1], "tanh", "Glorot normal")
+    geom = dde.geometry.Interval(0.0, 1.0)
+    # Thickness of the warm-up profile (from the fixed S_REF, not from s_guess).
+    delta = params.conductivity / (params.rho_in * params.cp * S_REF)
 
     if config.mode == "gradient":
         g = config.gradient * W / dT
@@ -141,7 +144,6 @@ def train_flame_pinn(
         # The warm-up front does not depend on s_guess: across φ ∈ [0.4, 0.5], T_in ∈ [298,
         # 600] K the gradient-mode flame sits at x ≈ 0.3-0.45 mm; a start placed from a wrong
         # s_guess (flashback or blow-off geometry) is what makes the published recipe fragile.
-        delta = params.conductivity / (params.rho_in * params.cp * S_REF)
         x_c = delta * math.log(max(dT / (2.0 * config.gradient * delta), 1.5))
     else:
         x_fix, T_fix = config.pin(params)
@@ -152,10 +154,8 @@ def train_flame_pinn(
             raw = _raw(net, torch.full((1, 1), xi_fix, dtype=xi.dtype, device=xi.device))
             return torch.sigmoid(N - raw + offset)
 
-        geom_bc = dde.geometry.Interval(0.0, 1.0)
-        bcs = [dde.icbc.DirichletBC(geom_bc, lambda x: 0.0,
+        bcs = [dde.icbc.DirichletBC(geom, lambda x: 0.0,
                                     lambda x, on: on and np.isclose(x[0], 0.0))]
-        delta = params.conductivity / (params.rho_in * params.cp * S_REF)
         x_c = x_fix - 2.0 * delta * math.atanh(2.0 * (T_fix - params.T_in) / dT - 1.0)
 
     def pde(xi, theta):
@@ -166,7 +166,6 @@ def train_flame_pinn(
         return r / scale
 
     net.apply_output_transform(transform)
-    geom = dde.geometry.Interval(0.0, 1.0)
     data = dde.data.PDE(geom, pde, bcs, num_domain=config.collocation, num_boundary=2,
                         train_distribution="uniform")
     model = dde.Model(data, net)
