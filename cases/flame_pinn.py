@@ -2,26 +2,38 @@
 
 Physics: ρ_in s_L c_p T' = λ T'' + q_F ω(T) (see `solvers.flame`), the same residual function as
 the classical solver. The network predicts T(x) with the boundary conditions built into its
-output transform; s_L is trained with it (as log s_L, from ``--s-guess``). Training: a warm-up
+output transform; s_L is eliminated by variable projection (the least-squares optimum for the
+current network at every step), so ``--s-guess`` does not steer the result. Training: a warm-up
 fit of a tanh profile, Adam, residual-based extra collocation points, then L-BFGS, in float64.
+``--inverse`` infers s_L, λ and E_a from ``--n-obs`` noisy observations of T and u of the
+classical gradient-mode solution, with 95 % intervals (Laplace posterior).
 The result is compared with the classical solver in the same mode, on the same domain.
 
-Run time: several minutes on 2 CPU cores (``--quick``: under a minute, a loose answer).
-Command: python cases/flame_pinn.py [--mode gradient|free] [--phi F] [--T-in K] [--s-guess S]
-         [--iterations N] [--lbfgs N] [--quick] [--out DIR] [--seed N] [--device cpu|cuda]
+Run time: about 5 minutes on 2 CPU cores (``--quick``: under a minute, a loose answer).
+Command: python cases/flame_pinn.py [--mode gradient|free] [--inverse] [--phi F] [--T-in K]
+         [--s-guess S] [--noise REL] [--n-obs N] [--iterations N] [--lbfgs N] [--quick]
+         [--out DIR] [--seed N] [--device cpu|cuda]
 """
 
 from __future__ import annotations
 
 import sys
 
-import numpy as np
-
-from sciml.case import case_parser, number, run_case
+from sciml.case import UserInputError, case_parser, number, run_case
 from sciml.io import save_figure, write_dataset
-from sciml.pinn import FlamePINNConfig, Schedule, train_flame_pinn
+from sciml.metrics import relative_l2
+from sciml.pinn import (
+    FlameObservations,
+    FlamePINNConfig,
+    Schedule,
+    infer_simple_flame,
+    train_flame_pinn,
+)
 from sciml.plot import history_figure, profile_figure
 from solvers.flame import SimpleFlameParams, solve_simple_flame
+
+INFERRED = (("flame_speed", "flame_speed_m_s"), ("conductivity", "conductivity_W_mK"),
+            ("activation_energy", "activation_energy_J_mol"))
 
 
 def build_parser():
@@ -30,15 +42,22 @@ def build_parser():
                    help="which flame (only the simplified Case 1 so far)")
     p.add_argument("--mode", choices=("gradient", "free"), default="gradient",
                    help="how the flame is pinned (default gradient, as FlamePINN-1D)")
-    p.add_argument("--phi", type=number(), default=0.42, help="equivalence ratio (default 0.42)")
+    p.add_argument("--inverse", action="store_true",
+                   help="infer s_L, λ and E_a from noisy T and u observations (gradient mode)")
+    p.add_argument("--phi", type=number(), default=None,
+                   help="equivalence ratio (default 0.42; 0.46 with --inverse)")
     p.add_argument("--T-in", type=number(), default=298.0,
                    help="unburnt temperature [K] (default 298)")
     p.add_argument("--s-guess", type=number(0.0, 10.0), default=0.4,
                    help="starting flame speed [m/s] (default 0.4)")
     p.add_argument("--iterations", type=number(0, 10**7, lo_open=False, integer=True),
-                   default=None, help="Adam iterations (default 6000; 1500 with --quick)")
+                   default=None, help="Adam iterations (default 5000; 1500 with --quick)")
     p.add_argument("--lbfgs", type=number(0, 10**7, lo_open=False, integer=True),
                    default=None, help="L-BFGS iterations (default 3000; 300 with --quick)")
+    p.add_argument("--noise", type=number(0.0, 0.5), default=0.02,
+                   help="--inverse: relative noise of the observations (default 0.02)")
+    p.add_argument("--n-obs", type=number(3, 10_000, lo_open=False, integer=True), default=10,
+                   help="--inverse: number of observation points (default 10)")
     p.add_argument("--dtype", choices=("float64", "float32"), default="float64",
                    help="network precision (default float64)")
     return p
@@ -46,17 +65,23 @@ def build_parser():
 
 def main(args, run):
     # Parameters
+    phi = args.phi if args.phi is not None else (0.46 if args.inverse else 0.42)
     with run.user_input({"phi": "--phi", "T_in": "--T-in"}):
-        params = SimpleFlameParams(phi=args.phi, T_in=args.T_in)
-    adam = args.iterations if args.iterations is not None else (1500 if args.quick else 6000)
-    lbfgs = args.lbfgs if args.lbfgs is not None else (300 if args.quick else 3000)
+        params = SimpleFlameParams(phi=phi, T_in=args.T_in)
+    if args.inverse and args.mode != "gradient":
+        raise UserInputError(f"argument --mode: {args.mode!r} with --inverse; the inverse "
+                             "problem uses the gradient mode")
+    schedule = Schedule()
+    adam = args.iterations if args.iterations is not None else (
+        1500 if args.quick else schedule.adam)
+    lbfgs = args.lbfgs if args.lbfgs is not None else (300 if args.quick else schedule.lbfgs)
     config = FlamePINNConfig(
         mode=args.mode, schedule=Schedule(adam=adam, lbfgs=lbfgs),
         collocation=500 if args.quick else 1000, adaptive=250 if args.quick else 1000,
         dtype=args.dtype,
     )
 
-    # Problem
+    # Problem: the classical solution in the same mode, on the same domain
     if args.mode == "free":
         x_fix, T_fix = config.pin(params)
         reference = solve_simple_flame(params, mode="free", width=config.domain, x_fix=x_fix,
@@ -66,10 +91,18 @@ def main(args, run):
                                        bisections=4)
 
     # Solve
+    summary = {"mode": args.mode, "phi": phi, "T_in_K": args.T_in, "adam_iterations": adam,
+               "lbfgs_iterations": lbfgs, "dtype": args.dtype, "device": args.device}
     with run.progress(total=config.warmup + adam + lbfgs, desc="FlamePINN",
                       unit="it") as bar:
-        result = train_flame_pinn(params, config=config, s_guess=args.s_guess,
-                                  device=args.device, seed=args.seed, progress=bar.update)
+        if args.inverse:
+            obs = FlameObservations.synthetic(reference, args.n_obs, args.noise, seed=args.seed)
+            result = infer_simple_flame(obs, params, config=config, device=args.device,
+                                        seed=args.seed, progress=bar.update)
+        else:
+            result = train_flame_pinn(params, config=config, s_guess=args.s_guess,
+                                      device=args.device, seed=args.seed, progress=bar.update)
+            summary["s_guess_m_s"] = args.s_guess
 
     # Analysis
     T_pinn = result.temperature(reference.x)
@@ -77,27 +110,35 @@ def main(args, run):
     ds["T_pinn"] = ("x_m", T_pinn, {"units": "K", "long_name": "temperature (PINN)"})
     ds["T_classical"].attrs["long_name"] = "temperature (classical solver)"
     rel = result.flame_speed / reference.flame_speed - 1.0
-    l2 = float(np.linalg.norm(T_pinn - reference.T) / np.linalg.norm(reference.T))
-    summary = {
+    l2 = relative_l2(reference.x, T_pinn, reference.T)
+    summary.update({
         "flame_speed_m_s": result.flame_speed,
         "classical_flame_speed_m_s": reference.flame_speed,
         "flame_speed_rel_error": rel,
         "T_rel_l2": l2,
         "train_seconds": result.train_seconds,
-        "s_guess_m_s": args.s_guess,
-        "mode": args.mode,
-        "phi": args.phi,
-        "T_in_K": args.T_in,
-        "adam_iterations": adam,
-        "lbfgs_iterations": lbfgs,
-        "dtype": args.dtype,
-    }
+    })
+    if args.inverse:
+        ds["T_observed"] = ("x_obs_m", obs.T, {"units": "K", "long_name": "observed T"})
+        ds["u_observed"] = ("x_obs_m", obs.u, {"units": "m/s", "long_name": "observed u"})
+        ds = ds.assign_coords(x_obs_m=("x_obs_m", obs.x, {"units": "m"}))
+        summary.update({"noise": args.noise, "n_obs": args.n_obs})
+        truth = {"flame_speed": reference.flame_speed, "conductivity": params.conductivity,
+                 "activation_energy": params.activation_energy}
+        for name, key in INFERRED:
+            lo, hi = result.interval(name)
+            value = getattr(result, name)
+            summary[key] = value
+            summary[f"{key}_rel_error"] = value / truth[name] - 1.0
+            summary[f"{key}_95"] = [lo, hi]
+            summary[f"{key}_95_covers_truth"] = bool(lo <= truth[name] <= hi)
 
     # Output
     write_dataset(ds, run.path("fields.nc"))
     write_dataset(result.history, run.path("history.nc"))
+    kind = "inverse" if args.inverse else args.mode
     save_figure(profile_figure(ds, [["T_pinn", "T_classical"]],
-                               title=f"FlamePINN ({args.mode}): s_L = {result.flame_speed:.5f} "
+                               title=f"FlamePINN ({kind}): s_L = {result.flame_speed:.5f} "
                                      f"m/s ({100 * rel:+.3f} %), T rel. L2 {l2:.1e}"),
                 run.path("profiles.png"))
     save_figure(history_figure(result.history, "flame_speed_m_s",
@@ -105,6 +146,10 @@ def main(args, run):
     run.write_summary(summary)
     print(f"PINN s_L = {result.flame_speed:.6f} m/s ({100 * rel:+.4f} % vs classical), "
           f"T rel. L2 {l2:.2e}, {result.train_seconds:.0f} s; outputs in {run.out}")
+    if args.inverse:
+        for _, key in INFERRED[1:]:
+            print(f"{key} = {summary[key]:.6g} ({100 * summary[key + '_rel_error']:+.2f} %), "
+                  f"95 % interval [{summary[key + '_95'][0]:.6g}, {summary[key + '_95'][1]:.6g}]")
 
 
 if __name__ == "__main__":

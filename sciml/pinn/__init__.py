@@ -5,6 +5,11 @@ from ._backend import deepxde as deepxde
 from ._flame import FlamePINNConfig as FlamePINNConfig
 from ._flame import FlamePINNResult as FlamePINNResult
 from ._flame import train_flame_pinn as train_flame_pinn
+from ._flame_inverse import FlameInverseResult as FlameInverseResult
+from ._flame_inverse import FlameObservations as FlameObservations
+from ._flame_inverse import flame_posterior as flame_posterior
+from ._flame_inverse import infer_simple_flame as infer_simple_flame
 from ._training import Schedule as Schedule
 from ._training import train as train
+from ._variables import BoundedVariable as BoundedVariable
 from ._variables import PositiveVariable as PositiveVariable

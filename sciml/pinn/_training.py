@@ -9,7 +9,7 @@ import numpy as np
 import xarray as xr
 
 from ._backend import deepxde
-from ._variables import PositiveVariable
+from ._variables import BoundedVariable, PositiveVariable
 
 
 def _check_int(name: str, value, lo: int) -> None:
@@ -49,7 +49,8 @@ class Schedule:
             raise ValueError(f"decay={self.decay!r} is outside the valid range (0, 1]")
 
 
-def _recorder(variables: Sequence[PositiveVariable], every: int, rows: list, phase: str,
+def _recorder(variables: Sequence[PositiveVariable | BoundedVariable], every: int, rows: list,
+              phase: str,
               progress: Callable[[int], None] | None):
     dde = deepxde()
 
@@ -65,7 +66,7 @@ def _recorder(variables: Sequence[PositiveVariable], every: int, rows: list, pha
     return Recorder()
 
 
-def train(model, variables: Sequence[PositiveVariable], schedule: Schedule, *,
+def train(model, variables: Sequence[PositiveVariable | BoundedVariable], schedule: Schedule, *,
           loss_weights: Sequence[float] | None = None,
           progress: Callable[[int], None] | None = None,
           before_lbfgs: Callable[[], None] | None = None) -> xr.Dataset:
@@ -77,7 +78,7 @@ def train(model, variables: Sequence[PositiveVariable], schedule: Schedule, *,
     terms and variable values against the iteration, with the optimiser phase of each entry.
     """
     dde = deepxde()
-    ext = [v.log for v in variables]
+    ext = [v.raw for v in variables]
     rows: list = []
     if schedule.adam:
         model.compile("adam", lr=schedule.lr, external_trainable_variables=ext,

@@ -27,6 +27,11 @@ class PositiveVariable:
         self.name = name
         self.log = deepxde().Variable(math.log(initial))
 
+    @property
+    def raw(self) -> torch.Tensor:
+        """The tensor the optimiser trains (log of the value)."""
+        return self.log
+
     def tensor(self) -> torch.Tensor:
         """The value as a differentiable tensor."""
         return torch.exp(self.log)
@@ -34,3 +39,46 @@ class PositiveVariable:
     @property
     def value(self) -> float:
         return float(torch.exp(self.log.detach()).cpu())
+
+    def project(self, r0: torch.Tensor, r1: torch.Tensor, floor: float = 1e-6) -> None:
+        """Set the value to the least-squares minimiser of a residual affine in it.
+
+        `r0` and `r1` are the residual evaluated with the value 0 and 1, so the residual is
+        ``r0 + v (r1 - r0)`` and ``Σ r²`` is smallest at ``v* = -Σ r0 (r1 - r0) / Σ (r1 - r0)²``
+        (variable projection). Nothing is differentiated through `v*`: at the minimiser the
+        gradient of the loss with respect to the network is the same with or without it.
+        `floor` keeps the value positive.
+        """
+        with torch.no_grad():
+            a = r1 - r0
+            v = -(r0 * a).sum() / (a * a).sum()
+            self.log.copy_(torch.log(torch.clamp(v, min=floor)))
+
+
+class BoundedVariable:
+    """A trainable scalar kept inside ``(lo, hi)``, stored as the logit of its position there.
+
+    **Arguments**
+
+    - `name`: label (with units) used in histories and summaries.
+    - `initial`: starting value, inside ``(lo, hi)``.
+    - `lo`, `hi`: bounds.
+    """
+
+    def __init__(self, name: str, initial: float, lo: float, hi: float):
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise ValueError(f"bounds ({lo!r}, {hi!r}) for {name} must be finite with lo < hi")
+        if not (isinstance(initial, (int, float)) and lo < initial < hi):
+            raise ValueError(f"initial={initial!r} for {name} is outside the valid range "
+                             f"({lo:g}, {hi:g})")
+        self.name, self.lo, self.hi = name, lo, hi
+        f = (initial - lo) / (hi - lo)
+        self.raw = deepxde().Variable(math.log(f / (1.0 - f)))
+
+    def tensor(self) -> torch.Tensor:
+        """The value as a differentiable tensor."""
+        return self.lo + (self.hi - self.lo) * torch.sigmoid(self.raw)
+
+    @property
+    def value(self) -> float:
+        return float(self.tensor().detach().cpu())
