@@ -63,21 +63,25 @@ class BoundedVariable:
     - `name`: label (with units) used in histories and summaries.
     - `initial`: starting value, inside ``(lo, hi)``.
     - `lo`, `hi`: bounds.
+    - `rate`: the stored logit is divided by it, which multiplies the variable's step size in
+      first-order optimisers such as Adam by the same factor (default 1).
     """
 
-    def __init__(self, name: str, initial: float, lo: float, hi: float):
+    def __init__(self, name: str, initial: float, lo: float, hi: float, rate: float = 1.0):
         if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
             raise ValueError(f"bounds ({lo!r}, {hi!r}) for {name} must be finite with lo < hi")
         if not (isinstance(initial, (int, float)) and lo < initial < hi):
             raise ValueError(f"initial={initial!r} for {name} is outside the valid range "
                              f"({lo:g}, {hi:g})")
-        self.name, self.lo, self.hi = name, lo, hi
+        if not (math.isfinite(rate) and rate > 0.0):
+            raise ValueError(f"rate={rate!r} for {name} is outside the valid range (0, inf)")
+        self.name, self.lo, self.hi, self.rate = name, lo, hi, rate
         f = (initial - lo) / (hi - lo)
-        self.raw = deepxde().Variable(math.log(f / (1.0 - f)))
+        self.raw = deepxde().Variable(math.log(f / (1.0 - f)) / rate)
 
     def tensor(self) -> torch.Tensor:
         """The value as a differentiable tensor."""
-        return self.lo + (self.hi - self.lo) * torch.sigmoid(self.raw)
+        return self.lo + (self.hi - self.lo) * torch.sigmoid(self.rate * self.raw)
 
     @property
     def value(self) -> float:

@@ -38,3 +38,14 @@ def test_unidentifiable_parameters_are_reported():
 
     with pytest.raises(np.linalg.LinAlgError, match="do not determine"):
         laplace_posterior(predict, [1.0, 2.0], np.zeros(5), np.ones(5), names=("a", "b"))
+
+
+def test_refine_moves_to_the_posterior_mode():
+    x = np.linspace(0.0, 2.0, 12)
+    A = np.column_stack([np.ones_like(x), x])
+    y = A @ np.log([2.0, 1.5]) + 0.05 * np.random.default_rng(1).standard_normal(x.size)
+    mode = np.exp(np.linalg.lstsq(A, y, rcond=None)[0])
+    post = laplace_posterior(lambda t: (A @ np.log(t), {}), [2.3, 1.2], y, np.full(12, 0.05),
+                             names=("a", "b"), refine=True)
+    np.testing.assert_allclose(post.estimate, mode, rtol=1e-7)
+    assert post.mode("b") == pytest.approx(mode[1], rel=1e-7)

@@ -54,7 +54,7 @@ def test_projection_is_the_least_squares_minimiser():
 
 def test_bounded_variable_stays_inside_its_bounds():
     configure(dtype="float64")
-    v = BoundedVariable("flame_position_m", 0.3, 0.02, 0.98)
+    v = BoundedVariable("flame_position_xi", 0.3, 0.02, 0.98)
     assert v.value == pytest.approx(0.3, rel=1e-14)
     with torch.no_grad():
         v.raw.fill_(1e3)
