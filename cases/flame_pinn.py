@@ -130,6 +130,7 @@ def main(args, run):
             value = getattr(result, name)
             summary[key] = value
             summary[f"{key}_rel_error"] = value / truth[name] - 1.0
+            summary[f"{key}_posterior_mode"] = result.posterior_mode(name)
             summary[f"{key}_95"] = [lo, hi]
             summary[f"{key}_95_covers_truth"] = bool(lo <= truth[name] <= hi)
 

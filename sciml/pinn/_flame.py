@@ -177,7 +177,8 @@ def train_flame_pinn(
 class _FlameNetwork:
     """The Case 1 network θ(ξ) with its hard boundary conditions, warm-up and derivatives."""
 
-    def __init__(self, params: SimpleFlameParams, config: FlamePINNConfig):
+    def __init__(self, params: SimpleFlameParams, config: FlamePINNConfig,
+                 position_rate: float = 10.0):
         dde = deepxde()
         self.params, self.config = params, config
         self.W = W = config.domain
@@ -191,10 +192,10 @@ class _FlameNetwork:
             # Across φ ∈ [0.4, 0.5], T_in ∈ [298, 600] K the gradient-mode flame sits at
             # x ≈ 0.3-0.45 mm; the warm-up front is placed there whatever the s_L start.
             self.x_c = delta * math.log(max(dT / (2.0 * config.gradient * delta), 1.5))
-            # rate 10: the position moves ten times Adam's base step; at the base step it
-            # drifts to where the flame sits too slowly for a short training.
+            # Forward problem: rate 10, the position moves ten times Adam's base step (at the
+            # base step it drifts to where the flame sits too slowly for a short training).
             self.position = BoundedVariable("flame_position_xi", self.x_c / W, 0.02, 0.98,
-                                            rate=10.0)
+                                            rate=position_rate)
             self.variables = [self.position]
             ln2 = math.log(2.0)
 

@@ -21,9 +21,10 @@ def test_quick_forward_gradient_mode(tmp_path):
     assert r.returncode == 0, r.stderr
     s = read_json(tmp_path / "summary.json")
     # The seeded learner test with a loose bound for the short run (1500 Adam + 300 L-BFGS
-    # iterations; measured: s_L -0.11 %, T relative L2 5.8e-2).
-    assert abs(s["flame_speed_rel_error"]) < 1e-2
-    assert s["T_rel_l2"] < 0.15
+    # iterations; measured: s_L +3.3 %, T relative L2 4.6e-2; the full run: see
+    # tests/validation/test_flame_pinn_table.py).
+    assert abs(s["flame_speed_rel_error"]) < 0.08
+    assert s["T_rel_l2"] < 0.12
     assert s["classical_flame_speed_m_s"] == pytest.approx(0.292786, rel=5e-4)
     ds = read_dataset(tmp_path / "fields.nc")
     assert {"T_pinn", "T_classical"} <= set(ds.data_vars)
@@ -33,7 +34,25 @@ def test_quick_forward_gradient_mode(tmp_path):
         assert (tmp_path / png).stat().st_size > 10_000
 
 
+def test_quick_inverse(tmp_path):
+    r = _run("--quick", "--inverse", "--out", str(tmp_path), "--seed", "0")
+    assert r.returncode == 0, r.stderr
+    s = read_json(tmp_path / "summary.json")
+    # Short run, loose bounds (measured: s_L -1.8 %, λ -3.0 %, E_a +0.1 %); the posterior
+    # comes from the classical solver, so its intervals must cover the truth already.
+    assert abs(s["flame_speed_rel_error"]) < 0.05
+    assert abs(s["conductivity_W_mK_rel_error"]) < 0.08
+    assert abs(s["activation_energy_J_mol_rel_error"]) < 0.03
+    for key in ("flame_speed_m_s", "conductivity_W_mK", "activation_energy_J_mol"):
+        lo, hi = s[f"{key}_95"]
+        assert lo < hi and s[f"{key}_95_covers_truth"]
+    ds = read_dataset(tmp_path / "fields.nc")
+    assert ds.sizes["x_obs_m"] == 10 and "T_observed" in ds
+
+
 @pytest.mark.parametrize(("args", "flag"), [(["--s-guess", "0"], "--s-guess"),
+                                            (["--inverse", "--mode", "free"], "--mode"),
+                                            (["--noise", "0"], "--noise"),
                                             (["--phi", "-1"], "--phi"),
                                             (["--iterations", "1.5"], "--iterations"),
                                             (["--case", "ch4"], "--case")])
