@@ -21,17 +21,16 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
-import xarray as xr
 
 from sciml.calibration import LaplacePosterior, laplace_posterior
 from solvers.flame import FlameSolution, SimpleFlameParams, energy_residual, solve_simple_flame
 
 from ._backend import configure, deepxde
-from ._flame import FlamePINNConfig, _FlameNetwork
+from ._flame import FlamePINNConfig, FlamePINNResult, _FlameNetwork
 from ._training import Schedule, train
 from ._variables import PositiveVariable
 
@@ -69,39 +68,27 @@ class FlameObservations:
         domain) with multiplicative Gaussian noise ``(1 + noise ε)``, ε ~ N(0, 1)."""
         if not (isinstance(n_obs, (int, np.integer)) and 3 <= n_obs <= 10_000):
             raise ValueError(f"n_obs={n_obs!r} is outside the valid range [3, 10000]")
-        if not (math.isfinite(noise) and 0.0 <= noise < 1.0):
-            raise ValueError(f"noise={noise!r} is outside the valid range [0, 1)")
+        if not (math.isfinite(noise) and 0.0 < noise < 1.0):
+            raise ValueError(f"noise={noise!r} is outside the valid range (0, 1)")
         width = float(solution.x[-1])
         x = (np.arange(n_obs) + 0.5) * width / n_obs
         rng = np.random.default_rng(seed)
         T = np.interp(x, solution.x, solution.T) * (1.0 + noise * rng.standard_normal(n_obs))
         u = np.interp(x, solution.x, solution.u) * (1.0 + noise * rng.standard_normal(n_obs))
-        return cls(x, T, u, max(noise, 1e-12))
+        return cls(x, T, u, noise)
 
 
-@dataclass
-class FlameInverseResult:
+@dataclass(kw_only=True)
+class FlameInverseResult(FlamePINNResult):
     """PINN estimates of s_L [m/s], λ [W/m/K], E_a [J/mol], the posterior and the PINN.
 
     `posterior` is centred on the posterior mode (``posterior.estimate``: λ, E_a; s_L in
     ``posterior.derived``), found from the PINN estimate; `interval` reads it.
     """
 
-    flame_speed: float
     conductivity: float
     activation_energy: float
     posterior: LaplacePosterior
-    params: SimpleFlameParams
-    config: FlamePINNConfig
-    history: xr.Dataset
-    train_seconds: float
-    model: object = field(repr=False)
-
-    def temperature(self, x: np.ndarray) -> np.ndarray:
-        """T [K] of the PINN at positions `x` [m]."""
-        xi = np.asarray(x, dtype=float)[:, None] / self.config.domain
-        theta = self.model.predict(xi)[:, 0]
-        return self.params.T_in + (self.params.T_ad - self.params.T_in) * theta
 
     def interval(self, name: str, level: float = 0.95) -> tuple[float, float]:
         """Credible interval of ``"flame_speed"``, ``"conductivity"`` or
@@ -189,8 +176,10 @@ def infer_simple_flame(
 
     posterior = flame_posterior(obs, params, lam.value, E_a.value, width=config.domain,
                                 gradient=config.gradient)
-    return FlameInverseResult(s_L.value, lam.value, E_a.value, posterior,
-                              params, config, history, seconds, model)
+    return FlameInverseResult(flame_speed=s_L.value, conductivity=lam.value,
+                              activation_energy=E_a.value, posterior=posterior, params=params,
+                              config=config, history=history, train_seconds=seconds,
+                              model=model)
 
 
 def flame_posterior(obs: FlameObservations, params: SimpleFlameParams, conductivity: float,
