@@ -145,12 +145,12 @@ def train_flame_pinn(
     dde = deepxde()
     s_L = PositiveVariable("flame_speed_m_s", s_guess)
     setup = _FlameNetwork(params, config)
-    phase = {"project": config.speed != "trained"}
+    project = config.speed == "projected"
 
     def pde(xi, theta):
         terms = setup.terms(xi, theta)
         w = setup.weight(xi, terms[0])
-        if phase["project"] and xi.requires_grad and setup.net.training:
+        if project and xi.requires_grad and setup.net.training:
             s_L.project(w * energy_residual(*terms, 0.0, params),
                         w * energy_residual(*terms, 1.0, params))
         return w * energy_residual(*terms, s_L.tensor(), params)
@@ -165,7 +165,6 @@ def train_flame_pinn(
     def before_lbfgs():
         setup.add_anchors(model, data, pde)
         setup.freeze_weight(model)
-        phase["project"] = config.speed == "projected"
 
     weights = [1.0, *setup.bc_weights]
     history = train(model, [s_L, *setup.variables], config.schedule, loss_weights=weights,
