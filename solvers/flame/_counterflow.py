@@ -30,6 +30,11 @@ from ._properties import GasProperties
 from ._solution import FlameSolution
 
 
+def radial_momentum_residual(mflux, rho, V, dV, div_tau, Lam):
+    """``((μV')' - ρu V' - ρV² - Λ) / ρ`` [1/s²] (`div_tau` is (μV')'); NumPy or torch."""
+    return (div_tau - mflux * dV - rho * V**2 - Lam) / rho
+
+
 class _Counterflow:
     """Residual on a fixed grid; state ``U`` is (K + 4, N): u, V, T, Y_k, Λ."""
 
@@ -54,8 +59,8 @@ class _Counterflow:
         R[0, -1] = mflux[-1] + prm.mdot_products
         # Radial momentum.
         tau = t.mu * np.diff(V) / tr.h
-        R[1, 1:-1] = (np.diff(tau) / tr.dx_mid - mflux[1:-1] * tr.d1(V)
-                      - rho[1:-1] * V[1:-1] ** 2 - Lam[1:-1]) / rho[1:-1]
+        R[1, 1:-1] = radial_momentum_residual(mflux[1:-1], rho[1:-1], V[1:-1], tr.d1(V),
+                                              np.diff(tau) / tr.dx_mid, Lam[1:-1])
         R[1, 0], R[1, -1] = V[0], V[-1]
         # Energy and species.
         R[2, 1:-1], R[3:K + 3, 1:-1] = t.RT, t.RY

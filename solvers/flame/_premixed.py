@@ -35,7 +35,7 @@ from ._kernels import flame_terms
 from ._mechanisms import ch4_one_step_solution
 from ._newton import NewtonOptions, solve_steady
 from ._params import PremixedFlameParams, _check
-from ._properties import GasProperties
+from ._properties import GasProperties, PropertyValues
 from ._solution import FlameSolution
 
 
@@ -51,6 +51,32 @@ class FlameTerms(NamedTuple):
     rates: np.ndarray  # mass production rates W_k ω̇_k at nodes (K, N) [kg/m³/s]
     hrr: np.ndarray  # heat release rate at nodes (N) [W/m³]
     mu: np.ndarray | None  # viscosity at midpoints (N-1) [Pa s], when asked for
+
+
+def diffusive_fluxes(gas: GasProperties, P: PropertyValues, Y, dX, dT):
+    """Species mass fluxes ``j`` (K, N) [kg/m²/s] and heat flux ``q`` (N) [W/m²].
+
+    Mixture-averaged diffusion with a correction velocity (``Σ_k j_k = 0``),
+    ``j_k = j*_k - Y_k Σ_i j*_i``, ``j*_k = -ρ (W_k / W̄) D_km X_k'``, and Fourier's
+    ``q = -λ T'``; `P` holds the properties at the flux points, `Y`, `dX` (= X'), `dT` (= T')
+    are taken there. NumPy arrays (finite differences) or torch tensors (a PINN's autograd
+    derivatives): one formula for both.
+    """
+    jstar = -P.density * gas._const("W", dX) / P.mean_molar_mass * P.mix_diff_coeffs * dX
+    return jstar - Y * jstar.sum(axis=0), -P.conductivity * dT
+
+
+def transport_residuals(mflux, dT, dY, div_q, div_j, j, cp_species, cp, rates, hrr):
+    """Energy and species residuals of a steady 1D flame with axial mass flux `mflux` [kg/m²/s].
+
+    ``R_T = (-q' - (ρu c_p + Σ_k j_k c_p,k) T' + q̇) / c_p`` [K kg/m³/s] and
+    ``R_Y = -ρu Y' - j' + W ω̇`` [kg/m³/s]; every argument at the same points (`j` and the
+    divergences there too), `rates` = W_k ω̇_k (K, N), `hrr` the heat release rate. NumPy or
+    torch, as `diffusive_fluxes`.
+    """
+    RY = -mflux * dY - div_j + rates
+    RT = (-div_q - (mflux * cp + (j * cp_species).sum(axis=0)) * dT + hrr) / cp
+    return RT, RY
 
 
 class Transport1D:
@@ -104,18 +130,14 @@ class Transport1D:
         Tm = 0.5 * (T[:-1] + T[1:])
         Ym = 0.5 * (Y[:, :-1] + Y[:, 1:])
         pm = self.gas.evaluate(Tm, Ym, self.p, viscosity=viscosity, kinetics=False)
-        jstar = (-pm.density * self.W / pm.mean_molar_mass * pm.mix_diff_coeffs
-                 * np.diff(P.mole_fractions, axis=1) / self.h)
-        j = jstar - Ym * jstar.sum(axis=0)
-        q = -pm.conductivity * np.diff(T) / self.h
+        j, q = diffusive_fluxes(self.gas, pm, Ym, np.diff(P.mole_fractions, axis=1) / self.h,
+                                np.diff(T) / self.h)
         rates = self.W * P.net_production_rates
-        mi = mflux[1:-1]
-        RY = -mi * self.d1(Y) - np.diff(j, axis=1) / self.dx_mid + rates[:, 1:-1]
         jnode = 0.5 * (j[:, :-1] + j[:, 1:])
-        cp = P.cp_mixture[1:-1]
-        RT = (-np.diff(q) / self.dx_mid
-              - (mi * cp + (jnode * P.cp_species[:, 1:-1]).sum(axis=0)) * self.d1(T)
-              + P.heat_release_rate[1:-1]) / cp
+        RT, RY = transport_residuals(
+            mflux[1:-1], self.d1(T), self.d1(Y), np.diff(q) / self.dx_mid,
+            np.diff(j, axis=1) / self.dx_mid, jnode, P.cp_species[:, 1:-1],
+            P.cp_mixture[1:-1], rates[:, 1:-1], P.heat_release_rate[1:-1])
         return FlameTerms(RT, RY, j, q, P.density, P.cp_mixture, rates, P.heat_release_rate,
                           pm.viscosity if viscosity else None)
 

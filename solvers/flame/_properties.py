@@ -5,6 +5,10 @@ the properties at every grid point of a 1D flame with a few array operations (no
 points). Arrays have the species (or reaction) axis first and the grid axis last: species
 quantities are ``(K, N)``, mixture quantities ``(N,)``. Units are SI with kmol, as in Cantera.
 
+The evaluation is written once for NumPy arrays and torch tensors (`solvers._xp.namespace`): the
+Newton solvers call it with arrays, the PINNs with tensors, so gradients flow through every
+property. The coefficient data are converted once per torch dtype and device.
+
 The formulas are Cantera 3.2's, so results agree with it to round-off: NASA7 (or constant-cp)
 thermodynamics; ``MixTransport`` (Wilke viscosity, averaged conductivity, mixture-averaged
 diffusion coefficients from the polynomial fits in ln T) and ``UnityLewisTransport``;
@@ -17,6 +21,8 @@ from dataclasses import dataclass, field
 
 import cantera as ct
 import numpy as np
+
+from .._xp import namespace
 
 #: Floor on mole fractions in transport, Cantera's ``Tiny`` (avoids pure-species singularities).
 TINY = 1.0e-20
@@ -134,20 +140,30 @@ class GasProperties:
                 hi[:, :6] * h_scale,
             ]
         )
-        # Rates of progress multiply (R, M) factors C^n, padded with ones. Factors are grouped by
-        # order value so that each group is one power with a scalar exponent (NumPy's fast
-        # paths for 1, 2, 0.5); sources index [C; max(C, 0)], fractional orders the floored C.
+        # Rates of progress multiply (R, M) factors C^n. Factors are grouped by order value so
+        # that each group is one power with a scalar exponent (NumPy's fast paths for 1, 2,
+        # 0.5); sources are the rows of [C; max(C, 0); 1]: fractional orders take the floored C,
+        # the padding of reactions with fewer than M factors the row of ones. `rxn_perm` puts
+        # the concatenated group powers back in (reaction, factor) order.
         M = max([np.count_nonzero(row) for row in self.reaction_orders], default=0)
         groups: dict[float, tuple[list[int], list[int]]] = {}
         for r, row in enumerate(self.reaction_orders):
-            for m, k in enumerate(np.flatnonzero(row)):
-                order = float(row[k])
-                dest, src = groups.setdefault(order, ([], []))
+            nonzero = np.flatnonzero(row)
+            for m in range(M):
+                if m < nonzero.size:
+                    k = nonzero[m]
+                    order = float(row[k])
+                    src = k + (K if order != round(order) else 0)
+                else:
+                    order, src = 1.0, 2 * K
+                dest, srcs = groups.setdefault(order, ([], []))
                 dest.append(r * M + m)
-                src.append(k + (K if order != round(order) else 0))
-        powers = tuple(
-            (order, np.array(dest), np.array(src)) for order, (dest, src) in groups.items()
-        )
+                srcs.append(src)
+        powers = tuple((order, np.array(src)) for order, (_, src) in groups.items())
+        dest = np.concatenate([np.array(d, dtype=int) for d, _ in groups.values()] or
+                              [np.zeros(0, dtype=int)])
+        offdiag = np.ones((K, K))
+        np.fill_diagonal(offdiag, 0.0)
         return {
             "inv_W": (1.0 / W)[:, None],
             "R_over_W": (self.gas_constant / W)[:, None],
@@ -157,14 +173,34 @@ class GasProperties:
             "nasa": nasa,
             "transport": np.concatenate([self.viscosity_coeffs, self.conductivity_coeffs]),
             "diffusion": self.diffusion_coeffs.reshape(K * K, 5),
+            "offdiag": offdiag.reshape(K * K, 1),
+            "ones_K": np.ones((K, 1)),
             # Wilke: Φ_kj = (1 + sqrt(μ_k/μ_j) (W_j/W_k)^(1/4))² / sqrt(8 (1 + W_k/W_j))
             "wilke": 1.0 / np.sqrt(8.0 * (1.0 + W[:, None] / W[None, :])),
             "A": self.pre_exponential[:, None],
             "b": self.temperature_exponent[:, None],
             "Ea_R": (self.activation_energy / self.gas_constant)[:, None],
+            "stoichiometry": self.stoichiometry,
             "rxn_factors": M,
             "rxn_powers": powers,
+            "rxn_perm": np.argsort(dest),
+            "torch": {},  # the arrays above as tensors, per (name, dtype, device)
         }
+
+    def _const(self, name: str, like):
+        """Derived constant `name` as an array of `like`'s kind (NumPy, or torch with its
+        dtype and device; integer index arrays keep an integer type)."""
+        value = self._derived[name]
+        if isinstance(like, np.ndarray) or isinstance(value, (int, float)):
+            return value
+        import torch
+
+        key = (name, like.dtype, like.device)
+        cache = self._derived["torch"]
+        if key not in cache:
+            dtype = torch.long if value.dtype.kind in "iu" else like.dtype
+            cache[key] = torch.tensor(np.array(value), dtype=dtype, device=like.device)
+        return cache[key]
 
     @classmethod
     def from_cantera(cls, gas: ct.Solution, *, kinetics: bool = True) -> GasProperties:
@@ -258,14 +294,15 @@ class GasProperties:
 
     def cp_species(self, T) -> np.ndarray:
         """Specific heat capacities c_p,k of the species, ``(K, N)`` [J/kg/K]."""
-        cp_R, _ = self._thermo_RT(_as_T(T))
-        return cp_R * self._derived["R_over_W"]
+        T = _as_T(T)
+        cp_R, _ = self._thermo_RT(T)
+        return cp_R * self._const("R_over_W", T)
 
     def enthalpy_species(self, T) -> np.ndarray:
         """Specific enthalpies h_k of the species (including formation), ``(K, N)`` [J/kg]."""
         T = _as_T(T)
         _, h_RT = self._thermo_RT(T)
-        return h_RT * (self._derived["R_over_W"] * T)
+        return h_RT * (self._const("R_over_W", T) * T)
 
     def mean_molar_mass(self, Y) -> np.ndarray:
         """Mean molar mass ``W = 1 / Σ_k Y_k / W_k``, ``(N,)`` [kg/kmol]."""
@@ -282,7 +319,7 @@ class GasProperties:
     def cp_mixture(self, T, Y) -> np.ndarray:
         """Mixture specific heat capacity ``Σ_k Y_k c_p,k``, ``(N,)`` [J/kg/K]."""
         cp_R, _ = self._thermo_RT(_as_T(T))
-        return self._cp_mixture(cp_R, Y)
+        return self._cp_mixture(cp_R, _as_Y(Y))
 
     # --- transport ------------------------------------------------------------------------
 
@@ -309,10 +346,10 @@ class GasProperties:
         pure species gets round-off-dominated values there, as in Cantera).
         ``unity-Lewis-number``: ``λ / (ρ c_p)`` for every species.
         """
-        T = _as_T(T)
+        T, Y = _as_T(T), _as_Y(Y)
         L = _log_powers(T)
         _, mmw, X = self._composition(Y)
-        Xf = np.maximum(X, TINY)
+        Xf = namespace(X).clip(X, TINY, None)
         if self.transport_model == "mixture-averaged":
             return self._mix_diff_coeffs(T, L, mmw, Xf, p)
         _, lam = self._species_transport(T, L)
@@ -334,7 +371,8 @@ class GasProperties:
         """
         T = _as_T(T)
         ym, mmw, _ = self._composition(Y)
-        return self._rates(np.log(T), 1.0 / T, ym * self._density(T, mmw, p))
+        xp = namespace(T)
+        return self._rates(xp.log(T), 1.0 / T, ym * self._density(T, mmw, p))
 
     def heat_release_rate(self, T, Y, p) -> np.ndarray:
         """Heat release rate ``-Σ_k h_k W_k ω̇_k``, ``(N,)`` [W/m³]."""
@@ -350,9 +388,10 @@ class GasProperties:
 
         ``transport=False`` (no conductivity, diffusion or viscosity), ``viscosity=False`` or
         ``kinetics=False`` (no rates, no heat release) skip those parts; their fields are
-        ``None``.
+        ``None``. `T` and `Y` may be NumPy arrays or torch tensors (then so are the results).
         """
-        T = _as_T(T)
+        T, Y = _as_T(T), _as_Y(Y)
+        xp = namespace(T)
         cp_R, h_RT = self._thermo_RT(T)
         ym, mmw, X = self._composition(Y)
         rho = self._density(T, mmw, p)
@@ -360,7 +399,7 @@ class GasProperties:
         L = _log_powers(T)
         lam = D = mu = wdot = hrr = None
         if transport:
-            Xf = np.maximum(X, TINY)
+            Xf = xp.clip(X, TINY, None)
             sqrt_mu, lam_k = self._species_transport(T, L)
             lam = self._conductivity(lam_k, Xf)
             if self.transport_model == "mixture-averaged":
@@ -372,7 +411,7 @@ class GasProperties:
         if kinetics:
             wdot = self._rates(L[1], 1.0 / T, ym * rho)
             hrr = self._heat_release(T, h_RT, wdot)
-        R_over_W = self._derived["R_over_W"]
+        R_over_W = self._const("R_over_W", T)
         return PropertyValues(
             cp_species=cp_R * R_over_W,
             enthalpy_species=h_RT * (R_over_W * T),
@@ -389,84 +428,90 @@ class GasProperties:
 
     # --- building blocks ------------------------------------------------------------------
 
-    def _thermo_RT(self, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _thermo_RT(self, T):
         """NASA7 ``c_p/R`` and ``h/RT``, each ``(K, N)``; both ranges by one matrix product."""
-        c = self._derived
-        P = np.empty((6, *T.shape))
-        P[0] = 1.0
-        P[1] = T
-        np.multiply(P[1], T, out=P[2])
-        np.multiply(P[2], T, out=P[3])
-        np.multiply(P[3], T, out=P[4])
-        np.divide(1.0, T, out=P[5])
-        both = (c["nasa"] @ P).reshape(2, 2, self.n_species, T.size)
-        cp_R, h_RT = np.where(T <= c["T_mid"], both[0], both[1])
+        xp = namespace(T)
+        T2 = T * T
+        T3 = T2 * T
+        P = xp.stack([T**0, T, T2, T3, T3 * T, 1.0 / T])
+        both = (self._const("nasa", T) @ P).reshape(2, 2, self.n_species, T.shape[-1])
+        cp_R, h_RT = xp.where(T <= self._const("T_mid", T), both[0], both[1])
         return cp_R, h_RT
 
-    def _composition(self, Y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _composition(self, Y):
         """``Y_k / W_k`` [kmol/kg], mean molar mass [kg/kmol], mole fractions; as Cantera."""
-        ym = np.asarray(Y, dtype=float) * self._derived["inv_W"]
+        Y = _as_Y(Y)
+        ym = Y * self._const("inv_W", Y)
         mmw = 1.0 / ym.sum(axis=0)
         return ym, mmw, ym * mmw
 
-    def _transport_X(self, Y) -> np.ndarray:
-        return np.maximum(self._composition(Y)[2], TINY)
+    def _transport_X(self, Y):
+        X = self._composition(Y)[2]
+        return namespace(X).clip(X, TINY, None)
 
-    def _density(self, T: np.ndarray, mmw: np.ndarray, p) -> np.ndarray:
+    def _density(self, T, mmw, p):
         return p * mmw / (T * self.gas_constant)
 
-    def _cp_mixture(self, cp_R: np.ndarray, Y) -> np.ndarray:
-        return np.einsum("kn,kn->n", cp_R * self._derived["R_over_W"], Y)
+    def _cp_mixture(self, cp_R, Y):
+        return namespace(Y).einsum("kn,kn->n", cp_R * self._const("R_over_W", Y), Y)
 
-    def _species_transport(self, T: np.ndarray, L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _species_transport(self, T, L):
         """``sqrt(μ_k)`` [sqrt(Pa s)] and ``λ_k`` [W/m/K], each ``(K, N)``."""
-        fits = self._derived["transport"] @ L
+        xp = namespace(T)
+        fits = self._const("transport", T) @ L
         K = self.n_species
-        return np.sqrt(np.sqrt(T)) * fits[:K], np.sqrt(T) * fits[K:]
+        return xp.sqrt(xp.sqrt(T)) * fits[:K], xp.sqrt(T) * fits[K:]
 
-    def _viscosity(self, sqrt_mu: np.ndarray, Xf: np.ndarray) -> np.ndarray:
+    def _viscosity(self, sqrt_mu, Xf):
         # With r_k = sqrt(μ_k) W_k^(-1/4), Φ_kj = c_kj (1 + r_k/r_j)², so the Wilke denominator
         # Σ_j Φ_kj X_j = Σ c_kj X_j + 2 r_k Σ c_kj X_j/r_j + r_k² Σ c_kj X_j/r_j²: three
         # matrix products instead of a (K, K, N) array; all terms are positive.
-        r = sqrt_mu * self._derived["W_quarter_inv"]
+        xp = namespace(Xf)
+        r = sqrt_mu * self._const("W_quarter_inv", Xf)
         a = Xf / r
-        s0, s1, s2 = self._derived["wilke"] @ np.stack([Xf, a, a / r])
+        s0, s1, s2 = self._const("wilke", Xf) @ xp.stack([Xf, a, a / r])
         denom = s0 + r * (2.0 * s1 + r * s2)
-        return np.einsum("kn,kn->n", Xf * sqrt_mu * sqrt_mu, 1.0 / denom)
+        return xp.einsum("kn,kn->n", Xf * sqrt_mu * sqrt_mu, 1.0 / denom)
 
     @staticmethod
-    def _conductivity(lam: np.ndarray, Xf: np.ndarray) -> np.ndarray:
-        return 0.5 * (np.einsum("kn,kn->n", Xf, lam) + 1.0 / np.einsum("kn,kn->n", Xf, 1.0 / lam))
+    def _conductivity(lam, Xf):
+        xp = namespace(Xf)
+        return 0.5 * (xp.einsum("kn,kn->n", Xf, lam) + 1.0 / xp.einsum("kn,kn->n", Xf, 1.0 / lam))
 
-    def _mix_diff_coeffs(self, T, L, mmw, Xf, p) -> np.ndarray:
+    def _mix_diff_coeffs(self, T, L, mmw, Xf, p):
         K, N = Xf.shape
+        xp = namespace(Xf)
         # 1 / (p D_kj / T^1.5) with the diagonal (j = k) excluded from the sum.
-        inv = self._derived["diffusion"] @ L
-        np.divide(1.0, inv, out=inv)  # in place: (K², N) can be large
-        inv[:: K + 1] = 0.0
-        s = np.einsum("kjn,jn->kn", inv.reshape(K, K, N), Xf)
-        return (mmw - Xf * self._derived["W"]) * (T * np.sqrt(T)) / ((p * mmw) * s)
+        inv = self._const("offdiag", Xf) / (self._const("diffusion", Xf) @ L)
+        s = xp.einsum("kjn,jn->kn", inv.reshape(K, K, N), Xf)
+        return (mmw - Xf * self._const("W", Xf)) * (T * xp.sqrt(T)) / ((p * mmw) * s)
 
-    def _unity_lewis(self, lam, rho, cp) -> np.ndarray:
-        alpha = lam / (rho * cp)
-        return np.broadcast_to(alpha, (self.n_species, alpha.size)).copy()
+    def _unity_lewis(self, lam, rho, cp):
+        return self._const("ones_K", lam) * (lam / (rho * cp))
 
-    def _rates(self, lnT, invT, C) -> np.ndarray:
+    def _rates(self, lnT, invT, C):
         """Net production rates [kmol/m³/s] from ln T, 1/T and concentrations C [kmol/m³]."""
-        c = self._derived
-        R, M = self.n_reactions, c["rxn_factors"]
+        xp = namespace(C)
+        R, M = self.n_reactions, self._derived["rxn_factors"]
         if R == 0:
-            return np.zeros_like(C)
-        k = c["A"] * np.exp(c["b"] * lnT - c["Ea_R"] * invT)
-        sources = np.concatenate([C, np.maximum(C, 0.0)])
+            return C * 0.0
+        k = self._const("A", C) * xp.exp(self._const("b", C) * lnT - self._const("Ea_R", C) * invT)
+        sources = xp.concatenate([C, xp.clip(C, 0.0, None), C[:1] * 0.0 + 1.0])
+        parts = [sources[self._const_index(src, C)] ** order
+                 for order, src in self._derived["rxn_powers"]]
+        factors = xp.concatenate(parts)[self._const("rxn_perm", C)]
         N = C.shape[1]
-        factors = np.ones((R * M, N))
-        for order, dest, src in c["rxn_powers"]:
-            factors[dest] = sources[src] ** order
-        return self.stoichiometry @ (k * factors.reshape(R, M, N).prod(axis=1))
+        return self._const("stoichiometry", C) @ (k * xp.prod(factors.reshape(R, M, N), axis=1))
 
-    def _heat_release(self, T, h_RT, wdot) -> np.ndarray:
-        return -(T * self.gas_constant) * np.einsum("kn,kn->n", h_RT, wdot)
+    def _const_index(self, index: np.ndarray, like):
+        if isinstance(like, np.ndarray):
+            return index
+        import torch
+
+        return torch.as_tensor(index, dtype=torch.long, device=like.device)
+
+    def _heat_release(self, T, h_RT, wdot):
+        return -(T * self.gas_constant) * namespace(T).einsum("kn,kn->n", h_RT, wdot)
 
 
 def _check_transport_model(model: str) -> None:
@@ -474,16 +519,17 @@ def _check_transport_model(model: str) -> None:
         raise NotImplementedError(f"transport model {model!r}; supported: {_TRANSPORT_MODELS}")
 
 
-def _as_T(T) -> np.ndarray:
-    return np.asarray(T, dtype=float)
+def _as_T(T):
+    return T if namespace(T) is not np else np.asarray(T, dtype=float)
 
 
-def _log_powers(T: np.ndarray) -> np.ndarray:
+def _as_Y(Y):
+    return Y if namespace(Y) is not np else np.asarray(Y, dtype=float)
+
+
+def _log_powers(T):
     """Rows 1, ln T, ..., (ln T)^4 of the transport fits, ``(5, N)``."""
-    L = np.empty((5, *T.shape))
-    L[0] = 1.0
-    np.log(T, out=L[1])
-    np.multiply(L[1], L[1], out=L[2])
-    np.multiply(L[2], L[1], out=L[3])
-    np.multiply(L[3], L[1], out=L[4])
-    return L
+    xp = namespace(T)
+    lnT = xp.log(T)
+    L2 = lnT * lnT
+    return xp.stack([T**0, lnT, L2, L2 * lnT, L2 * L2])

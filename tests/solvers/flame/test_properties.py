@@ -179,3 +179,27 @@ def test_frozen_chemistry_and_unsupported_input(gases):
     multi = ch4_one_step_solution("multicomponent")
     with pytest.raises(NotImplementedError, match="transport model 'multicomponent'"):
         GasProperties.from_cantera(multi)
+
+
+@pytest.mark.parametrize("name", ["ch4", "ch4-unity-Le", "case1"])
+def test_torch_evaluation_matches_numpy_and_differentiates(gases, name):
+    """The same code on torch tensors (what the PINNs use) gives the NumPy values to round-off,
+    and its autograd derivative of the heat release matches a central difference. Mass
+    fractions are positive, as a PINN's softmax gives them (at an exact zero a fractional-order
+    rate has an infinite derivative)."""
+    torch = pytest.importorskip("torch")
+    gas, props = gases[name]
+    T, Y = _states(gas.n_species, seed=5)
+    Y = (Y + 1e-3) / (1.0 + 1e-3 * gas.n_species)
+    p = ct.one_atm
+    ref = props.evaluate(T, Y, p)
+    Tt = torch.tensor(T, dtype=torch.float64, requires_grad=True)
+    got = props.evaluate(Tt, torch.tensor(Y, dtype=torch.float64), p)
+    for key in THERMO + TRANSPORT + KINETICS:
+        np.testing.assert_allclose(getattr(got, key).detach().numpy(), getattr(ref, key),
+                                   rtol=1e-13, atol=1e-300, err_msg=key)
+    got.heat_release_rate.sum().backward()
+    h = 1e-4 * T
+    fd = (props.heat_release_rate(T + h, Y, p) - props.heat_release_rate(T - h, Y, p)) / (2 * h)
+    scale = np.abs(fd).max()
+    np.testing.assert_allclose(Tt.grad.numpy(), fd, rtol=1e-5, atol=1e-6 * scale)
