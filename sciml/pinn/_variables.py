@@ -50,9 +50,48 @@ class PositiveVariable:
         `floor` keeps the value positive.
         """
         with torch.no_grad():
-            a = r1 - r0
-            v = -(r0 * a).sum() / (a * a).sum()
+            v = _least_squares_value(r0, r1)
             self.log.copy_(torch.log(torch.clamp(v, min=floor)))
+
+
+class RealVariable:
+    """A trainable scalar of either sign (e.g. a counterflow flame's pressure curvature Λ).
+
+    **Arguments**
+
+    - `name`: label (with units) used in histories and summaries.
+    - `initial`: starting value.
+    - `scale`: typical magnitude; the optimiser trains ``value / scale``, so its steps are
+      relative to it.
+    """
+
+    def __init__(self, name: str, initial: float, scale: float = 1.0):
+        if not (isinstance(initial, (int, float)) and math.isfinite(initial)):
+            raise ValueError(f"initial={initial!r} for {name} must be a finite number")
+        if not (math.isfinite(scale) and scale > 0.0):
+            raise ValueError(f"scale={scale!r} for {name} is outside the valid range (0, inf)")
+        self.name, self.scale = name, scale
+        self.raw = deepxde().Variable(initial / scale)
+
+    def tensor(self) -> torch.Tensor:
+        """The value as a differentiable tensor."""
+        return self.scale * self.raw
+
+    @property
+    def value(self) -> float:
+        return float(self.tensor().detach().cpu())
+
+    def project(self, r0: torch.Tensor, r1: torch.Tensor) -> None:
+        """Set the value to the least-squares minimiser of a residual affine in it (see
+        `PositiveVariable.project`)."""
+        with torch.no_grad():
+            self.raw.copy_(_least_squares_value(r0, r1) / self.scale)
+
+
+def _least_squares_value(r0: torch.Tensor, r1: torch.Tensor) -> torch.Tensor:
+    """``v* = argmin_v Σ (r0 + v (r1 - r0))²``."""
+    a = r1 - r0
+    return -(r0 * a).sum() / (a * a).sum()
 
 
 class BoundedVariable:

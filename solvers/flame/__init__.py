@@ -1,5 +1,9 @@
 """1D premixed flames: freely propagating (simplified and CH4/air) and counterflow."""
 
+from ._counterflow import CounterflowEnds as CounterflowEnds
+from ._counterflow import counterflow_end_states as counterflow_end_states
+from ._counterflow import counterflow_guess as counterflow_guess
+from ._counterflow import radial_momentum_residual as radial_momentum_residual
 from ._counterflow import solve_counterflow_flame as solve_counterflow_flame
 from ._errors import FlameConvergenceError as FlameConvergenceError
 from ._errors import FlameError as FlameError
@@ -15,7 +19,10 @@ from ._params import ONE_ATM as ONE_ATM
 from ._params import CounterflowParams as CounterflowParams
 from ._params import PremixedFlameParams as PremixedFlameParams
 from ._params import SimpleFlameParams as SimpleFlameParams
+from ._premixed import diffusive_fluxes as diffusive_fluxes
+from ._premixed import premixed_end_states as premixed_end_states
 from ._premixed import solve_premixed_flame as solve_premixed_flame
+from ._premixed import transport_residuals as transport_residuals
 from ._properties import GasProperties as GasProperties
 from ._reference import ReferenceFlame as ReferenceFlame
 from ._reference import aligned_temperature_difference as aligned_temperature_difference

@@ -17,6 +17,7 @@ in `solve_premixed_flame`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from ._grid import RefineCriteria, check_solve_args, refine_guess, solve_adaptiv
 from ._mechanisms import ch4_one_step_solution
 from ._newton import NewtonOptions, solve_steady
 from ._params import CounterflowParams
-from ._premixed import _OPTIONS, Transport1D, _end_states
+from ._premixed import _OPTIONS, Transport1D, premixed_end_states
 from ._properties import GasProperties
 from ._solution import FlameSolution
 
@@ -84,6 +85,67 @@ class _Counterflow:
         return M.T.ravel()
 
 
+class CounterflowEnds(NamedTuple):
+    """Nozzle states of a counterflow flame (see `counterflow_end_states`)."""
+
+    Y_left: np.ndarray  # premixed jet mass fractions (K,)
+    Y_right: np.ndarray  # opposed jet (pure N2) mass fractions (K,)
+    T_burnt: float  # adiabatic flame temperature of the premixed jet [K]
+    rho_left: float  # [kg/m³]
+    rho_right: float
+    u_left: float  # axial velocities [m/s] (u_right < 0)
+    u_right: float
+    strain_rate: float  # (u_left - u_right) / width [1/s]
+
+
+def counterflow_end_states(props: GasProperties, params: CounterflowParams, Y_in, T_b
+                           ) -> CounterflowEnds:
+    """Nozzle densities and velocities, the N2 jet composition and a strain-rate estimate."""
+    fp = params.flame
+    Y_n2 = np.zeros(props.n_species)
+    Y_n2[props.species_names.index("N2")] = 1.0
+
+    def rho_of(T, Y):
+        return float(props.density(np.array([T]), Y[:, None], fp.pressure)[0])
+
+    rho_L, rho_R = rho_of(fp.T_in, Y_in), rho_of(params.T_opposed, Y_n2)
+    u_L, u_R = params.mdot_reactants / rho_L, -params.mdot_products / rho_R
+    return CounterflowEnds(np.asarray(Y_in), Y_n2, float(T_b), rho_L, rho_R, u_L, u_R,
+                           (u_L - u_R) / params.width)
+
+
+def counterflow_guess(props: GasProperties, params: CounterflowParams, ends: CounterflowEnds,
+                      Y_b, x) -> np.ndarray:
+    """The initial guess (K + 4, N) of u, V, T, Y_k, Λ at `x`: a burnt layer between a flame
+    halfway to the stagnation plane and that plane, and a parabolic V that carries exactly both
+    nozzles' mass fluxes (it satisfies every algebraic equation of the discrete problem). It
+    uses no solution, only the nozzle states; the PINN's warm-up starts from it too."""
+    fp, L, K = params.flame, params.width, props.n_species
+    Y_in, Y_n2, T_b = ends.Y_left, ends.Y_right, ends.T_burnt
+    # Stagnation plane where the jets' momentum fluxes balance; the flame halfway between the
+    # premixed nozzle and that plane (the solve moves it to where it stabilises).
+    ratio = np.sqrt(ends.rho_left * ends.u_left**2 / (ends.rho_right * ends.u_right**2))
+    x_s = L * ratio / (1.0 + ratio)
+    x_f = 0.5 * x_s
+    w = 3e-4
+    burnt = 0.5 * (1.0 + np.tanh((x - x_f) / w))
+    mixed = 0.5 * (1.0 + np.tanh((x - x_s) / (3.0 * w)))
+    U = np.empty((K + 4, x.size))
+    U[2] = (fp.T_in + (T_b - fp.T_in) * burnt) * (1.0 - mixed) + params.T_opposed * mixed
+    U[3:K + 3] = ((Y_in[:, None] + (Y_b - Y_in)[:, None] * burnt) * (1.0 - mixed)
+                  + Y_n2[:, None] * mixed)
+    # V: a parabola vanishing at the nozzles, scaled so that the discrete continuity equation
+    # carries exactly both nozzles' mass fluxes; u follows from continuity.
+    rho = props.density(U[2], U[3:K + 3], fp.pressure)
+    rf = rho * 4.0 * x * (L - x) / L**2
+    box = np.diff(x) * (rf[:-1] + rf[1:])
+    amp = (params.mdot_reactants + params.mdot_products) / box.sum()
+    U[1] = amp * rf / rho
+    U[0] = (params.mdot_reactants - amp * np.r_[0.0, np.cumsum(box)]) / rho
+    U[K + 3] = -ends.rho_left * amp**2
+    return U
+
+
 def solve_counterflow_flame(
     params: CounterflowParams = CounterflowParams(),
     *,
@@ -112,49 +174,21 @@ def solve_counterflow_flame(
     gas_ct = ch4_one_step_solution() if gas is None else gas
     props = GasProperties.from_cantera(gas_ct)
     K = props.n_species
-    Y_in, T_b, Y_b = _end_states(gas_ct, fp)
-    Y_n2 = np.zeros(K)
-    Y_n2[props.species_names.index("N2")] = 1.0
+    Y_in, T_b, Y_b = premixed_end_states(gas_ct, fp)
     L = params.width
-
-    def rho_of(T, Y):
-        return props.density(np.array([T]), Y[:, None], fp.pressure)[0]
-
-    rho_L, rho_R = rho_of(fp.T_in, Y_in), rho_of(params.T_opposed, Y_n2)
-    u_L, u_R = params.mdot_reactants / rho_L, -params.mdot_products / rho_R
-    a = (u_L - u_R) / L  # strain rate estimate [1/s]
+    ends = counterflow_end_states(props, params, Y_in, T_b)
+    u_L, a = ends.u_left, ends.strain_rate
 
     def guess(x):
-        # Stagnation plane where the jets' momentum fluxes balance; the flame halfway between the
-        # premixed nozzle and that plane (the solve moves it to where it stabilises).
-        ratio = np.sqrt(rho_L * u_L**2 / (rho_R * u_R**2))
-        x_s = L * ratio / (1.0 + ratio)
-        x_f = 0.5 * x_s
-        w = 3e-4
-        burnt = 0.5 * (1.0 + np.tanh((x - x_f) / w))
-        mixed = 0.5 * (1.0 + np.tanh((x - x_s) / (3.0 * w)))
-        U = np.empty((K + 4, x.size))
-        U[2] = (fp.T_in + (T_b - fp.T_in) * burnt) * (1.0 - mixed) + params.T_opposed * mixed
-        U[3:K + 3] = ((Y_in[:, None] + (Y_b - Y_in)[:, None] * burnt) * (1.0 - mixed)
-                      + Y_n2[:, None] * mixed)
-        # V: a parabola vanishing at the nozzles, scaled so that the discrete continuity
-        # equation carries exactly both nozzles' mass fluxes; u follows from continuity, so
-        # that the guess satisfies every algebraic equation.
-        rho = props.density(U[2], U[3:K + 3], fp.pressure)
-        rf = rho * 4.0 * x * (L - x) / L**2
-        box = np.diff(x) * (rf[:-1] + rf[1:])
-        amp = (params.mdot_reactants + params.mdot_products) / box.sum()
-        U[1] = amp * rf / rho
-        U[0] = (params.mdot_reactants - amp * np.r_[0.0, np.cumsum(box)]) / rho
-        U[K + 3] = -rho_L * amp**2
-        return U
+        return counterflow_guess(props, params, ends, Y_b, x)
 
     x = refine_guess(np.linspace(0.0, L, max(40, int(L / 1e-4) + 1)),
                      lambda x: guess(x)[:K + 3], criteria)
 
     def solve_on(x, U, eig):
-        prob = _Counterflow(props, params, x, Y_in, Y_n2)
-        typical = np.tile(np.r_[abs(u_L), a, fp.T_in, np.full(K, 1e-3), rho_L * a**2], x.size)
+        prob = _Counterflow(props, params, x, Y_in, ends.Y_right)
+        typical = np.tile(np.r_[abs(u_L), a, fp.T_in, np.full(K, 1e-3), ends.rho_left * a**2],
+                          x.size)
         lower = np.tile(np.r_[-1e3, -1e6, 0.5 * min(fp.T_in, params.T_opposed),
                               np.full(K, -1e-5), -1e12], x.size)
         upper = np.tile(np.r_[1e3, 1e6, 2.0 * T_b, np.full(K, 1.1), 1e12], x.size)

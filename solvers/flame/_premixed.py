@@ -236,8 +236,9 @@ class _Setup(NamedTuple):
     s_guess: float
 
 
-def _end_states(gas_ct, params: PremixedFlameParams):
-    """Unburnt mass fractions, and the adiabatic burnt state (Cantera's HP equilibrium).
+def premixed_end_states(gas_ct, params: PremixedFlameParams):
+    """Unburnt mass fractions, and the adiabatic burnt state (Cantera's HP equilibrium):
+    ``(Y_in, T_b, Y_b)``.
 
     The phase's state is restored on return.
     """
@@ -309,7 +310,7 @@ def _solve(params, setup: _Setup, T_fix, initial, bisections, *, criteria, optio
     """One solve from `initial` or from the tanh guess (arguments already validated)."""
     props, x_fix, s_guess = setup.props, setup.x_fix, setup.s_guess
     K = props.n_species
-    Y_in, T_b, Y_b = _end_states(setup.gas, params)
+    Y_in, T_b, Y_b = premixed_end_states(setup.gas, params)
     rho_in = props.density(np.array([params.T_in]), Y_in[:, None], params.pressure)[0]
 
     if initial is not None:
