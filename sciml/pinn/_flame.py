@@ -34,6 +34,7 @@ import xarray as xr
 from solvers.flame import SimpleFlameParams, energy_residual
 
 from ._backend import configure, deepxde
+from ._checkpoint import Checkpoint
 from ._training import Schedule, train
 from ._variables import BoundedVariable, PositiveVariable
 
@@ -125,12 +126,14 @@ def train_flame_pinn(
     s_guess: float = 0.4,
     device: str = "cpu",
     seed: int = 0,
+    checkpoint: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> FlamePINNResult:
     """Train the Case 1 PINN and return its flame speed and temperature field.
 
     `s_guess` starts the trainable s_L [m/s]; `device` is a torch device (``"cuda"`` runs
-    there); `progress(n)` is called every iteration.
+    there); `checkpoint` a file the training state is saved to as it goes, and resumed from
+    when it exists (`Checkpoint`); `progress(n)` is called every iteration.
 
     With ``config.speed = "projected"`` (default) s_L is at every step the exact least-squares
     minimiser of the loss for the current network (the residual is affine in s_L: variable
@@ -159,17 +162,23 @@ def train_flame_pinn(
                         num_boundary=2, train_distribution="uniform")
     model = dde.Model(data, setup.net)
 
+    variables = [s_L, *setup.variables]
+    ckpt = None
+    if checkpoint is not None:
+        meta = {"case": "simple", "params": repr(params), "config": repr(config),
+                "s_guess": s_guess, "seed": seed}
+        ckpt = Checkpoint(checkpoint, setup.net, variables, meta)
     t0 = time.perf_counter()
-    setup.warm_up(progress)
+    if ckpt is None or not ckpt.resume():
+        setup.warm_up(progress)
 
     def before_lbfgs():
         setup.add_anchors(model, data, pde)
         setup.freeze_weight(model)
 
     weights = [1.0, *setup.bc_weights]
-    history = train(model, [s_L, *setup.variables], config.schedule, loss_weights=weights,
-                    progress=progress,
-                    before_lbfgs=before_lbfgs)
+    history = train(model, variables, config.schedule, loss_weights=weights,
+                    progress=progress, before_lbfgs=before_lbfgs, checkpoint=ckpt)
     return FlamePINNResult(s_L.value, params, config, history, time.perf_counter() - t0, model)
 
 

@@ -9,7 +9,8 @@ import numpy as np
 import xarray as xr
 
 from ._backend import deepxde
-from ._variables import BoundedVariable, PositiveVariable
+from ._checkpoint import Checkpoint
+from ._variables import BoundedVariable, PositiveVariable, RealVariable
 
 
 def _check_int(name: str, value, lo: int) -> None:
@@ -29,6 +30,8 @@ class Schedule:
       early once the loss is small; here it runs its whole budget (tolerances 0), which is
       what the last digits of an eigenvalue need.
     - `record_every`: iterations between entries of the loss history.
+    - `checkpoint_every`: iterations between saves of the training state, when it is
+      checkpointed (`Checkpoint`).
     """
 
     adam: int = 5000
@@ -37,64 +40,93 @@ class Schedule:
     decay_every: int = 1000
     lbfgs: int = 3000
     record_every: int = 100
+    checkpoint_every: int = 500
 
     def __post_init__(self) -> None:
         _check_int("adam", self.adam, 0)
         _check_int("lbfgs", self.lbfgs, 0)
         _check_int("decay_every", self.decay_every, 1)
         _check_int("record_every", self.record_every, 1)
+        _check_int("checkpoint_every", self.checkpoint_every, 1)
         if not 0.0 < self.lr < 1.0:
             raise ValueError(f"lr={self.lr!r} is outside the valid range (0, 1)")
         if not 0.0 < self.decay <= 1.0:
             raise ValueError(f"decay={self.decay!r} is outside the valid range (0, 1]")
 
 
-def _recorder(variables: Sequence[PositiveVariable | BoundedVariable], every: int, rows: list,
-              phase: str,
-              progress: Callable[[int], None] | None):
+def _recorder(variables: Sequence[PositiveVariable | BoundedVariable | RealVariable],
+              schedule: Schedule, rows: list, phase: str,
+              progress: Callable[[int], None] | None, checkpoint: Checkpoint | None, start: int):
     dde = deepxde()
 
     class Recorder(dde.callbacks.Callback):
+        saved = 0
+
         def on_epoch_end(self):
-            step = self.model.train_state.epoch
+            step = self.model.train_state.iteration
             if progress is not None:
                 progress(1)
-            if step % every == 0:
+            if step % schedule.record_every == 0:
                 loss = np.atleast_1d(np.asarray(self.model.train_state.loss_train, dtype=float))
                 rows.append((phase, step, loss.copy(), [v.value for v in variables]))
+            done = step - start
+            if checkpoint is not None and done - self.saved >= schedule.checkpoint_every:
+                checkpoint.save(self.model, phase, done, rows)
+                self.saved = done
 
-    return Recorder()
+    recorder = Recorder()
+    recorder.saved = checkpoint.done[phase] if checkpoint is not None else 0
+    return recorder
 
 
-def train(model, variables: Sequence[PositiveVariable | BoundedVariable], schedule: Schedule, *,
+def train(model, variables: Sequence[PositiveVariable | BoundedVariable | RealVariable],
+          schedule: Schedule, *,
           loss_weights: Sequence[float] | None = None,
           progress: Callable[[int], None] | None = None,
-          before_lbfgs: Callable[[], None] | None = None) -> xr.Dataset:
+          before_lbfgs: Callable[[], None] | None = None,
+          checkpoint: Checkpoint | None = None) -> xr.Dataset:
     """Train a compiled-or-not DeepXDE `model` with Adam, then L-BFGS.
 
     `variables` are the trainable physical parameters (trained with the network).
     `progress(n)` is called after every iteration; `before_lbfgs()` between the phases (e.g.
-    to add collocation points where the residual is largest). Returns the loss history: loss
-    terms and variable values against the iteration, with the optimiser phase of each entry.
+    to add collocation points where the residual is largest). With a `checkpoint` (already
+    `resume`d, or fresh) the training state is saved as it goes, and a resumed training runs
+    only the iterations left. Returns the loss history: loss terms and variable values against
+    the iteration, with the optimiser phase of each entry.
     """
     dde = deepxde()
     ext = [v.raw for v in variables]
-    rows: list = []
-    if schedule.adam:
+    done = checkpoint.done if checkpoint is not None else {"adam": 0, "lbfgs": 0}
+    rows: list = list(checkpoint.rows) if checkpoint is not None else []
+    adam_left = schedule.adam - done["adam"]
+    if adam_left > 0:
         model.compile("adam", lr=schedule.lr, external_trainable_variables=ext,
                       loss_weights=loss_weights,
                       decay=("step", schedule.decay_every, schedule.decay))
-        model.train(iterations=schedule.adam, verbose=0, display_every=schedule.adam,
-                    callbacks=[_recorder(variables, schedule.record_every, rows, "adam",
-                                         progress)])
-    if before_lbfgs is not None:
+        if checkpoint is not None and checkpoint.optimizer is not None:
+            model.opt.load_state_dict(checkpoint.optimizer)
+            if checkpoint.scheduler is not None:
+                model.lr_scheduler.load_state_dict(checkpoint.scheduler)
+        model.train_state.iteration = model.train_state.step = done["adam"]
+        model.train(iterations=adam_left, verbose=0, display_every=schedule.record_every,
+                    callbacks=[_recorder(variables, schedule, rows, "adam",
+                                         progress, checkpoint, 0)])
+        if checkpoint is not None:
+            checkpoint.save(model, "adam", schedule.adam, rows)
+    elif progress is not None:
+        progress(schedule.adam)
+    lbfgs_left = schedule.lbfgs - done["lbfgs"]
+    if before_lbfgs is not None and lbfgs_left > 0:
         before_lbfgs()
-    if schedule.lbfgs:
-        dde.optimizers.config.set_LBFGS_options(maxiter=schedule.lbfgs, gtol=0.0, ftol=0.0)
+    if lbfgs_left > 0:
+        dde.optimizers.config.set_LBFGS_options(maxiter=lbfgs_left, gtol=0.0, ftol=0.0)
         model.compile("L-BFGS", external_trainable_variables=ext, loss_weights=loss_weights)
-        model.train(verbose=0, display_every=schedule.lbfgs,
-                    callbacks=[_recorder(variables, schedule.record_every, rows, "lbfgs",
-                                         progress)])
+        model.train_state.iteration = model.train_state.step = schedule.adam + done["lbfgs"]
+        model.train(verbose=0, display_every=max(lbfgs_left, 1),
+                    callbacks=[_recorder(variables, schedule, rows, "lbfgs",
+                                         progress, checkpoint, schedule.adam)])
+        if checkpoint is not None:
+            checkpoint.save(model, "lbfgs", schedule.lbfgs, rows)
     return _history(rows, variables)
 
 
