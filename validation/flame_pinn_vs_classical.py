@@ -9,6 +9,11 @@ The inverse row observes the classical gradient-mode solution at φ = 0.46 at 10
 2 % multiplicative noise and infers s_L, λ and E_a with `sciml.pinn.infer_simple_flame`.
 Acceptance: s_L within 1 %, E_a within 2 %, λ within 5 %, 95 % intervals covering the truth.
 
+The Case 2 row trains `sciml.pinn.train_ch4_flame_pinn` (CH4/air, φ = 0.8, free mode on a 3 mm
+domain) against `solvers.flame.solve_premixed_flame` with the same pin (acceptance: s_L within
+2 %); the Case 3 row `sciml.pinn.train_counterflow_pinn` against `solve_counterflow_flame`
+(acceptance: Λ within 5 %).
+
 Run time: about 5 minutes per row on 2 cores (``--quick``: one short forward row, a minute).
 Command: python validation/flame_pinn_vs_classical.py [--quick] [--rows N] [--out FILE]
 """
@@ -25,11 +30,21 @@ from sciml.metrics import relative_l2
 from sciml.pinn import (
     FlameObservations,
     FlamePINNConfig,
+    PremixedPINNConfig,
     Schedule,
     infer_simple_flame,
+    train_ch4_flame_pinn,
+    train_counterflow_pinn,
     train_flame_pinn,
 )
-from solvers.flame import SimpleFlameParams, solve_simple_flame
+from solvers.flame import (
+    CounterflowParams,
+    PremixedFlameParams,
+    SimpleFlameParams,
+    solve_counterflow_flame,
+    solve_premixed_flame,
+    solve_simple_flame,
+)
 
 # (mode, φ, starting s_L [m/s]); "inverse" rows: (mode, φ, noise seed)
 ROWS = [("gradient", 0.40, 0.1), ("gradient", 0.46, 0.8), ("gradient", 0.50, 0.4),
@@ -83,10 +98,49 @@ def invert(phi: float = 0.46, noise_seed: int = 0, *, n_obs: int = 10, noise: fl
     return row
 
 
+#: Cases 2 and 3: (case, φ) and their default configurations
+PREMIXED_ROWS = [("ch4", 0.8), ("counterflow", 0.8)]
+PREMIXED_CONFIG = {
+    "ch4": PremixedPINNConfig(collocation=500, warmup=1500,
+                              schedule=Schedule(adam=3000, lbfgs=1000)),
+    "counterflow": PremixedPINNConfig(collocation=600, warmup=1500,
+                                      schedule=Schedule(adam=3000, lbfgs=1000)),
+}
+
+
+def compare_premixed(case: str, phi: float, config: PremixedPINNConfig | None = None,
+                     seed: int = 0) -> dict:
+    """Train a Case 2 (``"ch4"``) or Case 3 (``"counterflow"``) PINN and compare its eigenvalue
+    and temperature with the classical solver on the same domain; returns a table row."""
+    config = PREMIXED_CONFIG[case] if config is None else config
+    flame = PremixedFlameParams(phi=phi)
+    if case == "counterflow":
+        params = CounterflowParams(flame=flame)
+        res = train_counterflow_pinn(params, config=config, seed=seed)
+        ref = solve_counterflow_flame(params)
+        eig = ref.strain_eigenvalue
+    else:
+        res = train_ch4_flame_pinn(flame, config=config, seed=seed)
+        x_fix, T_fix = res.pin
+        ref = solve_premixed_flame(flame, width=res.width, x_fix=x_fix, T_fix=T_fix)
+        eig = ref.flame_speed
+    fields = res.fields(ref.x)
+    return {
+        "mode": case, "phi": phi, "eigenvalue": res.eigenvalue, "classical_eigenvalue": eig,
+        "eigenvalue_rel_error": res.eigenvalue / eig - 1.0,
+        "T_rel_l2": relative_l2(ref.x, fields["T"], ref.T),
+        "Y_sum_max_deviation": float(abs(fields["Y"].sum(axis=0) - 1.0).max()),
+        "Y_min": float(fields["Y"].min()),
+        "train_seconds": res.train_seconds,
+    }
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="one short forward row")
-    ap.add_argument("--rows", type=int, default=len(ROWS), help="run the first N rows")
+    ap.add_argument("--rows", type=int, default=len(ROWS), help="run the first N Case 1 rows")
+    ap.add_argument("--premixed", type=int, default=len(PREMIXED_ROWS),
+                    help="run the first N Case 2/3 rows (default all)")
     ap.add_argument("--out", type=Path,
                     default=Path("results") / "validation" / "flame_pinn_vs_classical.json")
     args = ap.parse_args(argv)
@@ -95,13 +149,23 @@ def main(argv=None) -> int:
     else:
         rows = [invert(phi, s0) if m == "inverse" else compare(m, phi, s0, FlamePINNConfig())
                 for m, phi, s0 in ROWS[:args.rows]]
-    forward = [r for r in rows if r["mode"] != "inverse"]
+        rows += [compare_premixed(case, phi) for case, phi in PREMIXED_ROWS[:args.premixed]]
+    forward = [r for r in rows if r["mode"] in ("gradient", "free")]
     print(f"{'mode':<9} {'phi':>5} {'s start':>8} {'s_L PINN':>10} {'s_L classical':>13} "
           f"{'rel err':>10} {'T rel L2':>9} {'train [s]':>9}")
     for r in forward:
         print(f"{r['mode']:<9} {r['phi']:>5.2f} {r['s_guess_m_s']:>8.2f} "
               f"{r['flame_speed_m_s']:>10.6f} {r['classical_flame_speed_m_s']:>13.6f} "
               f"{r['flame_speed_rel_error']:>10.2e} {r['T_rel_l2']:>9.2e} "
+              f"{r['train_seconds']:>9.1f}")
+    premixed = [r for r in rows if r["mode"] in ("ch4", "counterflow")]
+    if premixed:
+        print(f"\n{'case':<12} {'phi':>5} {'eigenvalue':>13} {'classical':>13} {'rel err':>10} "
+              f"{'T rel L2':>9} {'|ΣY-1|':>8} {'min Y':>9} {'train [s]':>9}")
+    for r in premixed:
+        print(f"{r['mode']:<12} {r['phi']:>5.2f} {r['eigenvalue']:>13.6g} "
+              f"{r['classical_eigenvalue']:>13.6g} {r['eigenvalue_rel_error']:>10.2e} "
+              f"{r['T_rel_l2']:>9.2e} {r['Y_sum_max_deviation']:>8.1e} {r['Y_min']:>9.1e} "
               f"{r['train_seconds']:>9.1f}")
     for r in (r for r in rows if r["mode"] == "inverse"):
         print(f"\ninverse, phi = {r['phi']}, {r['n_obs']} observations of T and u, "

@@ -35,6 +35,7 @@ from solvers.flame import SimpleFlameParams, energy_residual
 
 from ._backend import configure, deepxde
 from ._checkpoint import Checkpoint
+from ._nets import raw_output
 from ._training import Schedule, train
 from ._variables import BoundedVariable, PositiveVariable
 
@@ -213,7 +214,7 @@ class _FlameNetwork:
                 # for that). A flame inside the domain rules out the no-flame near-solution
                 # s_L → 0, T ≈ T_in + G x, whose residual is tiny because ω(T_in) is.
                 xf = self.position.tensor()
-                raw = _raw(net, xf.reshape(1, 1).to(xi.dtype))
+                raw = raw_output(net, xf.reshape(1, 1).to(xi.dtype))
                 c = torch.log(torch.expm1((ln2 - g * xf) / xf**2))
                 z = g * xi + xi**2 * torch.nn.functional.softplus(N - raw + c)
                 return 1.0 - torch.exp(-z)
@@ -225,7 +226,8 @@ class _FlameNetwork:
             offset = math.log((T_fix - params.T_in) / (params.T_ad - T_fix))
 
             def transform(xi, N):
-                raw = _raw(net, torch.full((1, 1), xi_fix, dtype=xi.dtype, device=xi.device))
+                pin = torch.full((1, 1), xi_fix, dtype=xi.dtype, device=xi.device)
+                raw = raw_output(net, pin)
                 return torch.sigmoid(N - raw + offset)
 
             self.bcs = [dde.icbc.DirichletBC(self.geom, lambda x: 0.0,
@@ -305,13 +307,3 @@ def _interp_uniform(xi, table):
     k = torch.clamp(pos.floor().long(), max=n - 1)
     f = pos - k
     return (1.0 - f) * table[k] + f * table[k + 1]
-
-
-def _raw(net, x):
-    """The network without its output transform (to read N at the pinning point)."""
-    h = x
-    for j, layer in enumerate(net.linears):
-        h = layer(h)
-        if j < len(net.linears) - 1:
-            h = net.activation(h)
-    return h

@@ -48,11 +48,13 @@ from solvers.flame import (
 
 from ._backend import configure, deepxde
 from ._checkpoint import Checkpoint
+from ._nets import raw_output
 from ._training import Schedule, train
-from ._variables import PositiveVariable, RealVariable
+from ._variables import BoundedVariable, PositiveVariable, RealVariable
 
 S_REF = 0.4  # m/s, fixes the residual scales (not a guess of the answer)
 EPS_Y = 1e-8  # floor of the species guide inside the logarithm
+SCALAR_WEIGHT = 10.0  # counterflow: weight of the energy and species residuals
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,8 @@ class PremixedPINNConfig:
     x_fix: float | None = None
     T_fix: float | None = None
     layers: tuple[int, ...] = (64, 64, 64)
-    collocation: int = 1000
-    warmup: int = 2000
+    collocation: int = 500
+    warmup: int = 1500
     schedule: Schedule = field(default_factory=lambda: Schedule(adam=3000, lbfgs=1000))
     dtype: str = "float64"
 
@@ -200,16 +202,6 @@ def _scales(gas: GasProperties, T_in: float, Y_in: np.ndarray, T_b: float, Y_b: 
     return rho, delta, flux * (T_b - T_in), flux * dY
 
 
-def _raw(net, x):
-    """The network without its output transform (to read N at a pinning point)."""
-    h = x
-    for j, layer in enumerate(net.linears):
-        h = layer(h)
-        if j < len(net.linears) - 1:
-            h = net.activation(h)
-    return h
-
-
 def _warm_up(net, xi: np.ndarray, target: np.ndarray, iterations: int,
              progress: Callable[[int], None] | None) -> None:
     """Fit the (transformed) outputs to `target` at `xi` with Adam, each output column scaled
@@ -257,7 +249,8 @@ class _FreeFlameProblem:
         dy = torch.as_tensor(Y_b - Y_in)
 
         def transform(xi, N):
-            raw = _raw(net, torch.full((1, 1), xi_fix, dtype=xi.dtype, device=xi.device))
+            pin = torch.full((1, 1), xi_fix, dtype=xi.dtype, device=xi.device)
+            raw = raw_output(net, pin)
             theta = torch.sigmoid(N[:, :1] - raw[:, :1] + offset)
             guide = y_in.to(xi) + dy.to(xi) * theta
             return torch.cat([theta, _species(guide, xi * N[:, 1:])], dim=1)
@@ -365,18 +358,45 @@ class _CounterflowProblem:
         self.V_scale = 4.0 * a
         K = self.K = gas.n_species
         self.net = net = dde.nn.FNN([1, *config.layers, K + 3], "tanh", "Glorot normal")
+        # The flame is ~1/40 of the nozzle separation: the network sees x in units of 1 mm
+        # (centred), so that its first-layer units can switch over flame-sized distances.
+        half = 0.5 * W / 1e-3
+        net.apply_feature_transform(lambda xi: (2.0 * xi - 1.0) * half)
         self.geom = dde.geometry.Interval(0.0, 1.0)
+        # Collocation: `config.collocation` uniform points, as many again between the nozzles'
+        # cold zones (0.1 < ξ < 0.8, where the flame, the stagnation plane and the mixing
+        # layer are).
+        self.anchors = np.linspace(0.1, 0.8, config.collocation)[:, None]
         self.transport = _Transport(gas, fp.pressure)
         y_l, y_r = torch.as_tensor(Y_in), torch.as_tensor(ends.Y_right)
         dy = torch.as_tensor(Y_b - Y_in)
         m_l, m_r = params.mdot_reactants, params.mdot_products
         ell = 0.01  # the nozzle factor b(ξ) = 1 - exp(-ξ(1-ξ)/ℓ) is ~1 beyond 0.2 mm of them
+        # The flame is held in the domain as in Case 1: θ(ξ_f) = 1/2 at a trainable position
+        # ξ_f (started where the initial guess puts the flame). Without it training slides into
+        # the cold, non-reacting counterflow, an exact solution too (ω(300 K) ≈ 0).
+        self.position = BoundedVariable("flame_position_xi", self.guess_flame_position(),
+                                        0.02, 0.98, rate=10.0)
+
+        # The species guide dilutes the premixed side's composition with the N2 jet across the
+        # initial guess's mixing layer (a fixed function; the logits move it).
+        x_s, w_s = self.guess_mixing_layer()
+
+        def mixing(xi):
+            return 0.5 * (1.0 + torch.tanh((xi * W - x_s) / w_s))
+
+        def nozzle_factor(xi):
+            return 1.0 - torch.exp(-xi * (1.0 - xi) / ell)
 
         def transform(xi, N):
             bub = xi * (1.0 - xi)
-            b = 1.0 - torch.exp(-bub / ell)
-            theta = torch.sigmoid(N[:, :1]) * b
-            guide = (1.0 - xi) * (y_l.to(xi) + dy.to(xi) * theta) + xi * y_r.to(xi)
+            b = nozzle_factor(xi)
+            xf = self.position.tensor().reshape(1, 1).to(xi)
+            raw = raw_output(net, xf)[:, :1]
+            c = torch.logit(0.5 / nozzle_factor(xf))
+            theta = torch.sigmoid(N[:, :1] - raw + c) * b
+            mix = mixing(xi)
+            guide = (1.0 - mix) * (y_l.to(xi) + dy.to(xi) * theta) + mix * y_r.to(xi)
             Y = _species(guide, b * N[:, 1:K + 1])
             m = m_l * (1.0 - xi) - m_r * xi + bub * self.m_scale * N[:, K + 1:K + 2]
             V = bub * self.V_scale * N[:, K + 2:K + 3]
@@ -385,8 +405,10 @@ class _CounterflowProblem:
         net.apply_output_transform(transform)
         self.bcs, self.bc_weights = [], []
         self.n_terms = K + 3
-        self.w_T = 1.0 / self.scale_T
-        self.w_Y = torch.as_tensor(1.0 / self.scale_Y)[:, None]
+        # Energy and species weighted up: the warm-up guess's flow is far from the momentum
+        # balance, and with equal scales the first steps repair it at the flame's expense.
+        self.w_T = SCALAR_WEIGHT / self.scale_T
+        self.w_Y = torch.as_tensor(SCALAR_WEIGHT / self.scale_Y)[:, None]
         self.w_c = W / self.m_scale
         self.w_V = 1.0 / a**2
 
@@ -427,6 +449,23 @@ class _CounterflowProblem:
         rho = self.gas.density(U[2], U[3:K + 3], self.params.flame.pressure)
         return np.column_stack([theta, U[3:K + 3].T, rho * U[0], U[1]])
 
+    def guess_mixing_layer(self) -> tuple[float, float]:
+        """Centre and width [m] of the initial guess's mixing layer (where the N2 jet's mass
+        fraction crosses 1/2, and the distance from 1/4 to 3/4 of it)."""
+        x = np.linspace(0.0, self.W, 4001)
+        U = counterflow_guess(self.gas, self.params, self.ends, self.Y_b, x)
+        n2 = U[3 + self.gas.species_names.index("N2")]
+        mix = (n2 - n2[0]) / (n2[-1] - n2[0])
+        at = [float(np.interp(q, mix, x)) for q in (0.25, 0.5, 0.75)]
+        return at[1], max(at[2] - at[0], 1e-4)
+
+    def guess_flame_position(self) -> float:
+        """ξ where the initial guess's temperature first reaches the mean of T_in and T_b."""
+        xi = np.linspace(0.0, 1.0, 4001)
+        U = counterflow_guess(self.gas, self.params, self.ends, self.Y_b, xi * self.W)
+        T_mid = 0.5 * (self.T_left + self.T_b)
+        return float(xi[np.argmax(U[2] >= T_mid)])
+
     def initial_eigenvalue(self) -> float:
         xi = np.linspace(0.0, 1.0, 11)
         U = counterflow_guess(self.gas, self.params, self.ends, self.Y_b, xi * self.W)
@@ -441,7 +480,7 @@ class _CounterflowProblem:
 def train_counterflow_pinn(
     params: CounterflowParams = CounterflowParams(),
     *,
-    config: PremixedPINNConfig = PremixedPINNConfig(collocation=2000),
+    config: PremixedPINNConfig = PremixedPINNConfig(collocation=600),
     device: str = "cpu",
     seed: int = 0,
     checkpoint: str | None = None,
@@ -459,12 +498,13 @@ def train_counterflow_pinn(
     prob = _CounterflowProblem(params, config, gas, gas_ct)
     lam = RealVariable("strain_eigenvalue_Pa_m2", prob.initial_eigenvalue(),
                        scale=prob.ends.rho_left * prob.a**2)
+    variables = [lam, prob.position]
 
     def pde(xi, out):
         project = xi.requires_grad and prob.net.training
         return prob.residuals(xi, lam, project)
 
-    return _run(prob, pde, [lam], "counterflow", params, config, prob.W, checkpoint, progress,
+    return _run(prob, pde, variables, "counterflow", params, config, prob.W, checkpoint, progress,
                 {"seed": seed})
 
 
@@ -472,7 +512,8 @@ def _run(prob, pde, variables, case, params, config, width, checkpoint, progress
     """Warm-up, then Adam and L-BFGS (resumable from `checkpoint`)."""
     dde = deepxde()
     data = dde.data.PDE(prob.geom, pde, prob.bcs, num_domain=config.collocation,
-                        num_boundary=2, train_distribution="uniform")
+                        num_boundary=2, train_distribution="uniform",
+                        anchors=getattr(prob, "anchors", None))
     model = dde.Model(data, prob.net)
     ckpt = None
     if checkpoint is not None:

@@ -4,10 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sciml.io import read_dataset, read_json
 
+QUICK_BOUND = {"ch4": 0.25, "counterflow": 0.25}
 SCRIPT = Path(__file__).resolve().parents[2] / "cases" / "flame_pinn.py"
 
 
@@ -50,12 +52,32 @@ def test_quick_inverse(tmp_path):
     assert ds.sizes["x_obs_m"] == 10 and "T_observed" in ds
 
 
+@pytest.mark.parametrize(("case", "key", "bound"), [
+    # Short runs (300 Adam + 100 L-BFGS iterations), loose bounds; measured: QUICK_MEASURED.
+    ("ch4", "flame_speed", QUICK_BOUND["ch4"]),
+    ("counterflow", "strain_eigenvalue", QUICK_BOUND["counterflow"]),
+])
+def test_quick_premixed(tmp_path, case, key, bound):
+    r = _run("--case", case, "--quick", "--out", str(tmp_path), "--seed", "0")
+    assert r.returncode == 0, r.stderr
+    s = read_json(tmp_path / "summary.json")
+    assert abs(s[f"{key}_rel_error"]) < bound
+    assert s["T_rel_l2"] < 0.2
+    ds = read_dataset(tmp_path / "fields.nc")
+    Y = np.stack([ds[f"Y_{k}_pinn"].values for k in ("CH4", "O2", "CO2", "H2O", "N2")])
+    # Positivity and sum-to-one hold by construction of the output.
+    assert Y.min() > 0.0
+    np.testing.assert_allclose(Y.sum(axis=0), 1.0, atol=1e-12)
+    assert (tmp_path / "checkpoint.pt").exists()
+
+
 @pytest.mark.parametrize(("args", "flag"), [(["--s-guess", "0"], "--s-guess"),
                                             (["--inverse", "--mode", "free"], "--mode"),
                                             (["--noise", "0"], "--noise"),
                                             (["--phi", "-1"], "--phi"),
                                             (["--iterations", "1.5"], "--iterations"),
-                                            (["--case", "ch4"], "--case")])
+                                            (["--case", "ch4", "--inverse"], "--inverse"),
+                                            (["--case", "pipe"], "--case")])
 def test_bad_input_exits_2(tmp_path, args, flag):
     r = _run(*args, "--out", str(tmp_path))
     assert r.returncode == 2 and flag in r.stderr and r.stderr.count("\n") == 1

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "validation"))
-from flame_pinn_vs_classical import compare, invert  # noqa: E402
+from flame_pinn_vs_classical import compare, compare_premixed, invert  # noqa: E402
 
 from sciml.pinn import FlamePINNConfig  # noqa: E402
 
@@ -28,3 +28,12 @@ def test_inverse_recovers_constants_with_covering_intervals():
                       ("activation_energy", 0.02)):
         assert abs(row[name]["rel_error"]) <= tol, (name, row[name])
         assert row[name]["covers"], (name, row[name])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("case", "tol"), [("ch4", 0.02), ("counterflow", 0.05)])
+def test_premixed_cases(case, tol):
+    # Acceptance: Case 2 s_L within 2 %, Case 3 Λ within 5 % of the classical solver.
+    row = compare_premixed(case, 0.8)
+    assert abs(row["eigenvalue_rel_error"]) <= tol, row
+    assert row["Y_min"] > 0.0 and row["Y_sum_max_deviation"] < 1e-12
