@@ -17,7 +17,7 @@ The result is compared with the classical solver in the same mode, on the same d
 Training is checkpointed to ``checkpoint.pt`` in the output directory; ``--resume`` continues
 an interrupted run from it.
 
-Run time on 2 CPU cores: simple about 5 minutes, ch4 about 6, counterflow about 15
+Run time on 2 CPU cores: simple about 5 minutes, ch4 about 6, counterflow about 10
 (``--quick``: about a minute each, a loose answer).
 Command: python cases/flame_pinn.py [--case simple|ch4|counterflow] [--mode gradient|free]
          [--inverse] [--phi F] [--T-in K] [--s-guess S] [--noise REL] [--n-obs N]
@@ -78,8 +78,8 @@ def build_parser():
                    default=None, help="Adam iterations (default 5000, ch4 and counterflow "
                                       "3000; --quick 1500, 300)")
     p.add_argument("--lbfgs", type=number(0, 10**7, lo_open=False, integer=True),
-                   default=None, help="L-BFGS iterations (default 3000, ch4 and counterflow "
-                                      "1000; --quick 300, 100)")
+                   default=None, help="L-BFGS iterations (default 3000, ch4 1000, "
+                                      "counterflow 2000; --quick 300, 100)")
     p.add_argument("--resume", action="store_true",
                    help="continue from checkpoint.pt in the output directory")
     p.add_argument("--noise", type=number(0.0, 0.5), default=0.02,
@@ -203,8 +203,9 @@ def _premixed(args, run):
     with run.user_input({"phi": "--phi", "T_in": "--T-in"}):
         flame = PremixedFlameParams(phi=phi, T_in=T_in)
     adam = args.iterations if args.iterations is not None else (300 if args.quick else 3000)
-    lbfgs = args.lbfgs if args.lbfgs is not None else (100 if args.quick else 1000)
     counterflow = args.case == "counterflow"
+    lbfgs = args.lbfgs if args.lbfgs is not None else (
+        100 if args.quick else (2000 if counterflow else 1000))
     collocation = (300 if args.quick else 600) if counterflow else (
         300 if args.quick else 500)
     config = PremixedPINNConfig(schedule=Schedule(adam=adam, lbfgs=lbfgs),

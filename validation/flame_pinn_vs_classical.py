@@ -104,7 +104,7 @@ PREMIXED_CONFIG = {
     "ch4": PremixedPINNConfig(collocation=500, warmup=1500,
                               schedule=Schedule(adam=3000, lbfgs=1000)),
     "counterflow": PremixedPINNConfig(collocation=600, warmup=1500,
-                                      schedule=Schedule(adam=3000, lbfgs=1000)),
+                                      schedule=Schedule(adam=3000, lbfgs=2000)),
 }
 
 

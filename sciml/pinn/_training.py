@@ -87,7 +87,8 @@ def train(model, variables: Sequence[PositiveVariable | BoundedVariable | RealVa
           checkpoint: Checkpoint | None = None) -> xr.Dataset:
     """Train a compiled-or-not DeepXDE `model` with Adam, then L-BFGS.
 
-    `variables` are the trainable physical parameters (trained with the network).
+    `variables` are the trainable physical parameters (trained with the network; one with
+    ``lbfgs = False`` is held at its Adam value during L-BFGS).
     `progress(n)` is called after every iteration; `before_lbfgs()` between the phases (e.g.
     to add collocation points where the residual is largest). With a `checkpoint` (already
     `resume`d, or fresh) the training state is saved as it goes, and a resumed training runs
@@ -120,6 +121,7 @@ def train(model, variables: Sequence[PositiveVariable | BoundedVariable | RealVa
         before_lbfgs()
     if lbfgs_left > 0:
         dde.optimizers.config.set_LBFGS_options(maxiter=lbfgs_left, gtol=0.0, ftol=0.0)
+        ext = [v.raw for v in variables if getattr(v, "lbfgs", True)]
         model.compile("L-BFGS", external_trainable_variables=ext, loss_weights=loss_weights)
         model.train_state.iteration = model.train_state.step = schedule.adam + done["lbfgs"]
         model.train(verbose=0, display_every=max(lbfgs_left, 1),

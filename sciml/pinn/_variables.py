@@ -104,9 +104,12 @@ class BoundedVariable:
     - `lo`, `hi`: bounds.
     - `rate`: the stored logit is divided by it, which multiplies the variable's step size in
       first-order optimisers such as Adam by the same factor (default 1).
+    - `lbfgs`: whether `train` trains it in the L-BFGS phase too (default True); False holds
+      it at the value Adam reached.
     """
 
-    def __init__(self, name: str, initial: float, lo: float, hi: float, rate: float = 1.0):
+    def __init__(self, name: str, initial: float, lo: float, hi: float, rate: float = 1.0,
+                 lbfgs: bool = True):
         if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
             raise ValueError(f"bounds ({lo!r}, {hi!r}) for {name} must be finite with lo < hi")
         if not (isinstance(initial, (int, float)) and lo < initial < hi):
@@ -114,7 +117,7 @@ class BoundedVariable:
                              f"({lo:g}, {hi:g})")
         if not (math.isfinite(rate) and rate > 0.0):
             raise ValueError(f"rate={rate!r} for {name} is outside the valid range (0, inf)")
-        self.name, self.lo, self.hi, self.rate = name, lo, hi, rate
+        self.name, self.lo, self.hi, self.rate, self.lbfgs = name, lo, hi, rate, lbfgs
         f = (initial - lo) / (hi - lo)
         self.raw = deepxde().Variable(math.log(f / (1.0 - f)) / rate)
 
