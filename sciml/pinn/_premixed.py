@@ -18,8 +18,11 @@ condition); s_L is eliminated by variable projection as in Case 1.
 the mass flux ρu and V = 0 are hard (Dirichlet species at the nozzles, where the classical
 solver imposes the inflowing species flux; the two agree while the diffusive flux there is
 negligible, as it is for flames away from the nozzles); Λ is eliminated by variable projection
-(the radial momentum residual is affine in it). Training starts with a warm-up on the classical
-solver's initial guess (`solvers.flame.counterflow_guess`, built from the nozzle states only).
+(the radial momentum residual is affine in it). The flame is held in the domain at a trainable
+position (θ = 1/2 there), else training slides into the cold, non-reacting counterflow; the
+network sees x in mm; the energy and species residuals weigh ten times their scales. Training
+starts with a warm-up on the classical solver's initial guess (`solvers.flame.counterflow_guess`,
+built from the nozzle states only); L-BFGS holds the flame position where Adam left it.
 """
 
 from __future__ import annotations
