@@ -159,7 +159,9 @@ class GasProperties:
                 dest, srcs = groups.setdefault(order, ([], []))
                 dest.append(r * M + m)
                 srcs.append(src)
-        powers = tuple((order, np.array(src)) for order, (_, src) in groups.items())
+        # Each group's source rows are a named constant, so `_const` converts them once.
+        powers = tuple((order, f"rxn_src_{g}") for g, order in enumerate(groups))
+        sources = {f"rxn_src_{g}": np.array(src) for g, (_, src) in enumerate(groups.values())}
         dest = np.concatenate([np.array(d, dtype=int) for d, _ in groups.values()] or
                               [np.zeros(0, dtype=int)])
         offdiag = np.ones((K, K))
@@ -184,6 +186,7 @@ class GasProperties:
             "rxn_factors": M,
             "rxn_powers": powers,
             "rxn_perm": np.argsort(dest),
+            **sources,
             "torch": {},  # the arrays above as tensors, per (name, dtype, device)
         }
 
@@ -497,18 +500,11 @@ class GasProperties:
             return C * 0.0
         k = self._const("A", C) * xp.exp(self._const("b", C) * lnT - self._const("Ea_R", C) * invT)
         sources = xp.concatenate([C, xp.clip(C, 0.0, None), C[:1] * 0.0 + 1.0])
-        parts = [sources[self._const_index(src, C)] ** order
+        parts = [sources[self._const(src, C)] ** order
                  for order, src in self._derived["rxn_powers"]]
         factors = xp.concatenate(parts)[self._const("rxn_perm", C)]
         N = C.shape[1]
         return self._const("stoichiometry", C) @ (k * xp.prod(factors.reshape(R, M, N), axis=1))
-
-    def _const_index(self, index: np.ndarray, like):
-        if isinstance(like, np.ndarray):
-            return index
-        import torch
-
-        return torch.as_tensor(index, dtype=torch.long, device=like.device)
 
     def _heat_release(self, T, h_RT, wdot):
         return -(T * self.gas_constant) * namespace(T).einsum("kn,kn->n", h_RT, wdot)
