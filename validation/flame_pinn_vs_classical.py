@@ -28,6 +28,7 @@ from pathlib import Path
 from sciml.io import write_json
 from sciml.metrics import relative_l2
 from sciml.pinn import (
+    COUNTERFLOW_CONFIG,
     FlameObservations,
     FlamePINNConfig,
     PremixedPINNConfig,
@@ -98,14 +99,9 @@ def invert(phi: float = 0.46, noise_seed: int = 0, *, n_obs: int = 10, noise: fl
     return row
 
 
-#: Cases 2 and 3: (case, φ) and their default configurations
+#: Cases 2 and 3: (case, φ), trained with the library's default configurations
 PREMIXED_ROWS = [("ch4", 0.8), ("counterflow", 0.8)]
-PREMIXED_CONFIG = {
-    "ch4": PremixedPINNConfig(collocation=500, warmup=1500,
-                              schedule=Schedule(adam=3000, lbfgs=1000)),
-    "counterflow": PremixedPINNConfig(collocation=600, warmup=1500,
-                                      schedule=Schedule(adam=3000, lbfgs=2000)),
-}
+PREMIXED_CONFIG = {"ch4": PremixedPINNConfig(), "counterflow": COUNTERFLOW_CONFIG}
 
 
 def compare_premixed(case: str, phi: float, config: PremixedPINNConfig | None = None,

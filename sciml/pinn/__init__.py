@@ -10,6 +10,7 @@ from ._flame_inverse import FlameInverseResult as FlameInverseResult
 from ._flame_inverse import FlameObservations as FlameObservations
 from ._flame_inverse import flame_posterior as flame_posterior
 from ._flame_inverse import infer_simple_flame as infer_simple_flame
+from ._premixed import COUNTERFLOW_CONFIG as COUNTERFLOW_CONFIG
 from ._premixed import PremixedPINNConfig as PremixedPINNConfig
 from ._premixed import PremixedPINNResult as PremixedPINNResult
 from ._premixed import train_ch4_flame_pinn as train_ch4_flame_pinn
