@@ -18,7 +18,10 @@ from ._simulate import BatteryRun as BatteryRun
 from ._simulate import BatterySolverError as BatterySolverError
 from ._simulate import Profile as Profile
 from ._simulate import Rest as Rest
+from ._simulate import Sensitivities as Sensitivities
 from ._simulate import check_reachable as check_reachable
 from ._simulate import discharge as discharge
 from ._simulate import open_circuit_window as open_circuit_window
+from ._simulate import sensitivities as sensitivities
 from ._simulate import simulate as simulate
+from ._simulate import simulate_batch as simulate_batch

@@ -191,8 +191,8 @@ def p2d_residual(t, y, yp, res, p, drive, nxn, nxs, nxp, nrn, nrp, linear, fns):
     sig_p = p[SIG_P] * (1.0 - p[EPS_P]) ** p[BRUG_S]
     ce = y[o_ce:o_ce + nx]
     phie = y[o_phie:o_phie + nx]
-    dx = np.empty(nx)
-    eps = np.empty(nx)
+    dx = np.empty(nx, dtype=p.dtype)
+    eps = np.empty(nx, dtype=p.dtype)
     aj = np.empty(nx, dtype=y.dtype)  # a j [A/m³]
     for i in range(nx):
         if i < nxn:
@@ -329,4 +329,63 @@ def compiled(model: str, fns: tuple) -> SimpleNamespace:
         _colored_jacobian(residual, args, t, y, yp, res0, cj, jj, scale, col_ptr, col_ix,
                           indptr, rows, work)
 
-    return SimpleNamespace(residual=residual, jacobian=jacobian, voltage=voltage)
+    @njit
+    def batch_residual(t, y, yp, res, P, D, n, dims):
+        """Members stacked: member m has state ``y[m n:(m+1) n]``, parameters P[m], drive D[m]."""
+        for m in range(P.shape[0]):
+            s = m * n
+            residual(t, y[s:s + n], yp[s:s + n], res[s:s + n], P[m], D[m], *dims)
+
+    @njit
+    def batch_voltage(y, P, n, dims, out):
+        for m in range(P.shape[0]):
+            out[m] = voltage(y[m * n:(m + 1) * n], P[m], *dims)
+
+    @njit
+    def sens_residual(t, y, yp, res, P, D, n, dims, idx, h):
+        """Primal state, then ∂y/∂ln θ_k for θ_k = p[idx[k]]: ``F_y s + F_y' s' + θ_k F_θk``
+        by complex step, ``Im F(y + i h s, y' + i h s', θ + i h θ_k e_k) / h``."""
+        p, drive = P[0], D[0]
+        residual(t, y[:n], yp[:n], res[:n], p, drive, *dims)
+        yc = np.empty(n, dtype=np.complex128)
+        ypc = np.empty(n, dtype=np.complex128)
+        rc = np.empty(n, dtype=np.complex128)
+        pc = np.empty(p.size, dtype=np.complex128)
+        for k in range(idx.size):
+            s = (k + 1) * n
+            for i in range(n):
+                yc[i] = complex(y[i], h * y[s + i])
+                ypc[i] = complex(yp[i], h * yp[s + i])
+            for i in range(p.size):
+                pc[i] = p[i]
+            pc[idx[k]] = complex(p[idx[k]], h * p[idx[k]])
+            residual(t, yc, ypc, rc, pc, drive, *dims)
+            for i in range(n):
+                res[s + i] = rc[i].imag / h
+
+    @njit
+    def sens_voltage(y, P, n, dims, idx, h, out):
+        """``out[0]`` = V, ``out[1 + k]`` = ∂V/∂ln θ_k (complex step)."""
+        p = P[0]
+        out[0] = voltage(y[:n], p, *dims)
+        yc = np.empty(n, dtype=np.complex128)
+        pc = np.empty(p.size, dtype=np.complex128)
+        for k in range(idx.size):
+            s = (k + 1) * n
+            for i in range(n):
+                yc[i] = complex(y[i], h * y[s + i])
+            for i in range(p.size):
+                pc[i] = p[i]
+            pc[idx[k]] = complex(p[idx[k]], h * p[idx[k]])
+            out[1 + k] = voltage(yc, pc, *dims).imag / h
+
+    @njit
+    def batch_jacobian(args, t, y, yp, res0, cj, jj, scale, col_ptr, col_ix, indptr, rows,
+                       work):
+        _colored_jacobian(batch_residual, args, t, y, yp, res0, cj, jj, scale, col_ptr,
+                          col_ix, indptr, rows, work)
+
+    return SimpleNamespace(residual=residual, jacobian=jacobian, voltage=voltage,
+                           batch_residual=batch_residual, batch_voltage=batch_voltage,
+                           batch_jacobian=batch_jacobian, sens_residual=sens_residual,
+                           sens_voltage=sens_voltage)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -61,16 +60,33 @@ class _Model:
     # subclass interface: size, residual, args(drive), initial_state(current), voltage(y),
     # algebraic, scale, outputs(Y)
 
-    @cached_property
+    def with_params(self, params: CellParameters):
+        """The same model, mesh and kinetics with other parameters."""
+        if params is self.params:
+            return self
+        return type(self)(params, self.mesh, kinetics=self.kinetics)
+
+    @property
     def pattern(self) -> sp.csc_matrix:
         """Sparsity of ``∂F/∂y + cj ∂F/∂y'``, probed column by column at two random states in
-        both drive modes (a structural zero stays zero; any dependence shows up)."""
-        return _pattern(self)
+        both drive modes (a structural zero stays zero; any dependence shows up). Cached per
+        model, mesh, kinetics and material functions."""
+        return self._structure()[0]
 
-    @cached_property
+    @property
     def colors(self) -> tuple[np.ndarray, np.ndarray]:
         """Greedy column colouring of :attr:`pattern`: ``(col_ptr, col_ix)``."""
-        return _color(self.pattern)
+        return self._structure()[1]
+
+    def _structure(self):
+        key = (self.name, self.mesh, self.kinetics, self.fns)
+        if key not in _STRUCTURE:
+            pat = _pattern(self)
+            _STRUCTURE[key] = (pat, _color(pat))
+        return _STRUCTURE[key]
+
+
+_STRUCTURE: dict = {}
 
 
 def _probe_states(model, rng):
@@ -213,17 +229,33 @@ class P2D(_Model):
         return (self.p, drive, *self.dims, self.linear)
 
     def initial_state(self, current_density: float) -> np.ndarray:
-        q, m = self.params, self.mesh
-        un = float(q.negative_ocp(q.negative_initial_concentration / q.negative_max_concentration))
-        up = float(q.positive_ocp(q.positive_initial_concentration / q.positive_max_concentration))
+        """Uniform concentrations, and the potentials and reaction currents of the SPM at
+        `current_density` (uniform j, no ohmic drops) as the guess of the algebraic state."""
+        q, m, p = self.params, self.mesh, self.p
+        cn0, cp0 = q.negative_initial_concentration, q.positive_initial_concentration
+        un = float(q.negative_ocp(cn0 / q.negative_max_concentration))
+        up = float(q.positive_ocp(cp0 / q.positive_max_concentration))
+        jn = current_density * q.negative_radius / (3 * q.negative_active_fraction
+                                                    * q.negative_thickness)
+        jp = -current_density * q.positive_radius / (3 * q.positive_active_fraction
+                                                     * q.positive_thickness)
+        f = K.F_ / (K.R_GAS * q.temperature)
+        ce0 = q.electrolyte_initial_concentration
+        j0n = p[K.M_N] * float(self.fns[4](ce0, cn0, q.negative_max_concentration)) * float(
+            K._arrhenius(p, p[K.EA_N]))
+        j0p = p[K.M_P] * float(self.fns[5](ce0, cp0, q.positive_max_concentration)) * float(
+            K._arrhenius(p, p[K.EA_P]))
+        eta_n = float(K._overpotential(jn, j0n, f, self.linear))
+        eta_p = float(K._overpotential(jp, j0p, f, self.linear))
+        phie = -un - eta_n
         nx = m.x_negative + m.x_separator + m.x_positive
         return np.concatenate([
-            np.full(m.x_negative * m.r_negative, q.negative_initial_concentration),
-            np.full(m.x_positive * m.r_positive, q.positive_initial_concentration),
-            np.full(nx, q.electrolyte_initial_concentration),
-            np.full(nx, -un),
-            np.zeros(m.x_negative), np.full(m.x_positive, up - un),
-            np.zeros(m.x_negative + m.x_positive), [current_density]])
+            np.full(m.x_negative * m.r_negative, cn0),
+            np.full(m.x_positive * m.r_positive, cp0),
+            np.full(nx, ce0),
+            np.full(nx, phie),
+            np.zeros(m.x_negative), np.full(m.x_positive, phie + up + eta_p),
+            np.full(m.x_negative, jn), np.full(m.x_positive, jp), [current_density]])
 
     def voltage(self, y: np.ndarray) -> float:
         return K.p2d_voltage(y, self.p, *self.dims)

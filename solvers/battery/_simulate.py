@@ -8,16 +8,23 @@ may jump between steps). The cell's voltage window ends the whole experiment.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import multiprocessing
+import os
 import time
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 from sksundae.ida import IDA
 
+from . import _kernels as K
 from ._model import P2D, SPM
+from ._params import CellParameters
 
 
 class BatterySolverError(RuntimeError):
@@ -115,7 +122,8 @@ class BatteryRun:
     - `negative_surface_concentration`, `positive_surface_concentration` [mol/m³]: x-averaged
       particle surface concentrations;
     - `electrolyte_concentration` [mol/m³] on (time, `x_m`) for the P2D, None for the SPM;
-    - `states`: the raw IDA states; `step_index`: which experiment step each sample belongs to;
+    - `states`: the raw IDA states (None from :func:`simulate_batch` unless asked for);
+      `step_index`: which experiment step each sample belongs to;
     - `termination`: why it ended (``"completed"``, ``"lower cut-off"``, ``"upper cut-off"``);
     - `solver_steps`, `residual_evaluations`, `jacobian_evaluations`, `seconds` (wall time).
     """
@@ -129,7 +137,7 @@ class BatteryRun:
     positive_surface_concentration: np.ndarray
     electrolyte_concentration: np.ndarray | None
     x_m: np.ndarray | None
-    states: np.ndarray = field(repr=False)
+    states: np.ndarray | None = field(repr=False)
     step_index: np.ndarray = field(repr=False)
     termination: str
     solver_steps: int
@@ -144,62 +152,6 @@ class BatteryRun:
     @property
     def discharged_capacity_Ah(self) -> float:
         return float(self.capacity_Ah[-1])
-
-
-class _Problem:
-    """IDA callbacks of one model under one drive (the drive array is updated in place)."""
-
-    def __init__(self, model, rtol, atol):
-        self.model = model
-        self.drive = np.zeros(4)
-        self.args = model.args(self.drive)
-        self.res = model.residual
-        self.jac = model.kernels.jacobian
-        self.work = np.empty(model.size)
-        pat = model.pattern
-        self.indptr, self.rows = pat.indptr.astype(np.int64), pat.indices.astype(np.int64)
-        self.col_ptr, self.col_ix = model.colors
-        self.scale = model.scale
-        self.rtol, self.atol = rtol, atol * model.scale
-        self.limits = (model.params.lower_cutoff, model.params.upper_cutoff)
-        self.until = (0, 0.0)  # (kind, value): 0 none, 1 voltage falling, 2 voltage rising, 3 |I|
-
-    def resfn(self, t, y, yp, res):
-        self.res(t, y, yp, res, *self.args)
-
-    def jacfn(self, t, y, yp, res, cj, jj):
-        self.jac(self.args, t, y, yp, res, cj, jj, self.scale, self.col_ptr, self.col_ix,
-                 self.indptr, self.rows, self.work)
-
-    def events(self):
-        """Events: lower and upper cut-off, and the step's own end condition."""
-        model, limits = self.model, self.limits
-
-        def eventsfn(t, y, yp, events):
-            v = model.voltage(y)
-            if not v == v:  # a particle ran empty or full past the last step: a cut-off
-                v = limits[0] - 1.0 if model.current_density(y) > 0 else limits[1] + 1.0
-            events[0] = v - limits[0]
-            events[1] = v - limits[1]
-            kind, value = self.until
-            if kind == 3:
-                events[2] = abs(model.current_density(y)) - value
-            elif kind:
-                events[2] = v - value
-            else:
-                events[2] = 1.0
-
-        eventsfn.terminal = [True, True, True]
-        eventsfn.direction = [-1, 1, 0]
-        return eventsfn
-
-    def solver(self):
-        with warnings.catch_warnings():  # "custom sparse Jacobian ignored": ours is given
-            warnings.simplefilter("ignore", UserWarning)
-            return IDA(self.resfn, jacfn=self.jacfn, algebraic_idx=self.model.algebraic,
-                       calc_initcond="yp0", calc_init_dt=1e-3, linsolver="sparse",
-                       sparsity=self.model.pattern, rtol=self.rtol, atol=self.atol,
-                       eventsfn=self.events(), num_events=3, max_num_steps=100_000)
 
 
 def _segments(step, one_c, area):
@@ -218,6 +170,239 @@ def _segments(step, one_c, area):
             for k in range(t.size - 1)]
 
 
+class _System:
+    """A stack of IDA blocks sharing one mesh: N members with their own parameters and drives,
+    or one member and its parameter sensitivities (``sens``: indices into the packed vector).
+
+    The Jacobian is block diagonal (for sensitivities the coupling blocks ∂(F_y s)/∂y are
+    dropped, as in IDAS's simultaneous corrector), filled by the model's coloured differences.
+    """
+
+    SENS_STEP = 1e-30
+
+    def __init__(self, model, members, rtol, atol, sens=None):
+        self.model = model
+        self.members = list(members)
+        n = model.size
+        P = np.stack([K.pack(q) for q in self.members])
+        self.n, self.N = n, P.shape[0]
+        self.P = P
+        self.D = np.zeros((self.N, 4))
+        self.dims = model.args(np.zeros(4))[2:]
+        kern = model.kernels
+        if sens is None:
+            blocks = self.N
+            self.res, self.jac = kern.batch_residual, kern.batch_jacobian
+            self.args = (self.P, self.D, n, self.dims)
+        else:
+            blocks = 1 + len(sens)
+            self.idx = np.asarray(sens, dtype=np.int64)
+            self.res = kern.sens_residual
+            self.args = (self.P, self.D, n, self.dims, self.idx, self.SENS_STEP)
+            # every block's diagonal is the model's Jacobian: colour the model alone (the
+            # sensitivity rows also depend on y, which would spoil a stacked colouring)
+            self.jac = None
+            self.args1 = (self.P[0], self.D[0], *self.dims)
+        self.blocks = blocks
+        pat = model.pattern
+        self.pattern = sp.block_diag([pat] * blocks, format="csc")
+        self.pattern.sort_indices()
+        self.indptr = self.pattern.indptr.astype(np.int64)
+        self.rows = self.pattern.indices.astype(np.int64)
+        col_ptr, col_ix = model.colors
+        # colour c of the stack: colour c of every block
+        self.col_ptr = col_ptr * blocks
+        self.col_ix = np.concatenate([
+            (col_ix[col_ptr[c]:col_ptr[c + 1]][None, :] + n * np.arange(blocks)[:, None]).ravel()
+            for c in range(col_ptr.size - 1)]).astype(np.int64)
+        self.scale = np.tile(model.scale, blocks)
+        self.algebraic = np.concatenate([model.algebraic + b * n for b in range(blocks)])
+        self.rtol, self.atol = rtol, atol * self.scale
+        self.work = np.empty(n * blocks)
+        self.vout = np.empty(self.N)
+        self.limits = np.array([[q.lower_cutoff, q.upper_cutoff] for q in self.members])
+        self.active = np.ones(self.N, dtype=bool)
+        self.until = (0, 0.0)  # (kind, value): 0 none, 1 voltage falling, 2 rising, 3 |I|
+
+    def voltages(self, y):
+        if self.blocks == self.N:
+            self.model.kernels.batch_voltage(y, self.P, self.n, self.dims, self.vout)
+        else:
+            self.vout[0] = self.model.voltage(y[:self.n])
+        return self.vout
+
+    def currents(self, y):
+        return y[self.n - 1::self.n][:self.N]
+
+    def resfn(self, t, y, yp, res):
+        self.res(t, y, yp, res, *self.args)
+
+    def jacfn(self, t, y, yp, res, cj, jj):
+        if self.jac is None:  # sensitivities: J on every diagonal block
+            model, n = self.model, self.n
+            nnz = model.pattern.nnz
+            jj1 = self.work[:nnz] if nnz <= self.work.size - n else np.empty(nnz)
+            col_ptr, col_ix = model.colors
+            model.kernels.jacobian(self.args1, t, y[:n], yp[:n], res[:n], cj, jj1,
+                                   model.scale, col_ptr, col_ix, self.indptr[:n + 1],
+                                   self.rows[:nnz], self.work[-n:])
+            jj[:] = np.tile(jj1, self.blocks)
+            return
+        self.jac(self.args, t, y, yp, res, cj, jj, self.scale, self.col_ptr, self.col_ix,
+                 self.indptr, self.rows, self.work)
+
+    def eventsfn(self):
+        """Per member: lower and upper cut-off; then the step's own end condition."""
+        N, limits, active = self.N, self.limits, self.active
+
+        def eventsfn(t, y, yp, events):
+            v = self.voltages(y)
+            cur = self.currents(y)
+            for m in range(N):
+                if not active[m]:
+                    events[2 * m], events[2 * m + 1] = 1.0, -1.0
+                    continue
+                vm = v[m]
+                if not vm == vm:  # a particle ran empty or full past the last step
+                    vm = limits[m, 0] - 1.0 if cur[m] > 0 else limits[m, 1] + 1.0
+                events[2 * m] = vm - limits[m, 0]
+                events[2 * m + 1] = vm - limits[m, 1]
+            kind, value = self.until
+            if kind == 3:
+                events[2 * N] = abs(cur[0]) - value
+            elif kind:
+                events[2 * N] = v[0] - value
+            else:
+                events[2 * N] = 1.0
+
+        eventsfn.terminal = [True] * (2 * N + 1)
+        eventsfn.direction = [-1, 1] * N + [0]
+        return eventsfn
+
+    def solver(self):
+        with warnings.catch_warnings():  # "custom sparse Jacobian ignored": ours is given
+            warnings.simplefilter("ignore", UserWarning)
+            return IDA(self.resfn, jacfn=self.jacfn, algebraic_idx=self.algebraic,
+                       calc_initcond="yp0", calc_init_dt=1e-3, linsolver="sparse",
+                       sparsity=self.pattern, rtol=self.rtol, atol=self.atol,
+                       eventsfn=self.eventsfn(), num_events=2 * self.N + 1,
+                       max_num_steps=100_000)
+
+
+def _check_run_args(rtol, atol, t_eval):
+    _positive("rtol", rtol)
+    _positive("atol", atol)
+    if t_eval is not None:
+        t_eval = np.asarray(t_eval, dtype=float)
+        if t_eval.ndim != 1 or np.any(np.diff(t_eval) <= 0):
+            raise ValueError("t_eval must be a 1D array of increasing times")
+    return t_eval
+
+
+def _run(system, experiment, y, t_eval):
+    """Integrate the stacked `system` through `experiment` from state `y`.
+
+    Returns ``(t, Y, step_index, end, reasons, counters)``: samples, the end index of each
+    member's samples, why each member stopped, and (steps, nfev, njev).
+    """
+    one_c = np.array([q.one_c_current_density for q in system.members])
+    area = np.array([q.electrode_area for q in system.members])
+    N = system.N
+    yp = np.zeros_like(y)
+    t0 = 0.0
+    T, Y, S = [], [], []
+    end = np.full(N, -1)
+    reasons = ["completed"] * N
+    steps = nfev = njev = count = 0
+    for k, step in enumerate(experiment):
+        segs = [_segments(step, one_c[m], area[m]) for m in range(N)]
+        for g in range(len(segs[0])):
+            duration = segs[0][g][0]
+            t_stop = t0 + duration if math.isfinite(duration) else t0 + 1e7
+            system.until = segs[0][g][4] if N == 1 else (0, 0.0)
+            seg_start = t0  # reference time of a current ramp, kept across restarts
+            while True:
+                for m in range(N):
+                    _, mode, a0, a1, _ = segs[m][g]
+                    if system.active[m]:
+                        system.D[m] = (mode, a0, a1, seg_start)
+                    else:  # stopped at its cut-off: rests until the others are done
+                        system.D[m] = (0.0, 0.0, 0.0, t0)
+                tspan = np.array([t0, t_stop])
+                if t_eval is not None:
+                    inner = t_eval[(t_eval > t0) & (t_eval < t_stop)]
+                    tspan = np.concatenate([[t0], inner, [t_stop]])
+                sol = system.solver().solve(tspan, y, yp)
+                if not sol.success:
+                    raise BatterySolverError(
+                        f"IDA failed in step {k} ({type(step).__name__}) at t = "
+                        f"{sol.t[-1]:.6g} s: {sol.message}")
+                steps += sol.t.size - 1 if t_eval is None else 0
+                nfev += sol.nfev
+                njev += sol.njev
+                T.append(sol.t)
+                Y.append(sol.y)
+                S.append(np.full(sol.t.size, k))
+                count += sol.t.size
+                y, yp, t0 = sol.y[-1].copy(), sol.yp[-1].copy(), float(sol.t[-1])
+                if sol.i_events is None or t0 >= t_stop:
+                    break
+                hit = np.flatnonzero(sol.i_events[-1])
+                if np.any(hit == 2 * N):  # the step's own end condition
+                    break
+                for e in hit:
+                    m = e // 2
+                    if system.active[m]:
+                        system.active[m] = False
+                        end[m] = count - 1
+                        reasons[m] = "lower cut-off" if e % 2 == 0 else "upper cut-off"
+                if not system.active.any():
+                    break
+            if not system.active.any():
+                break
+        if not system.active.any():
+            break
+    end[end < 0] = count - 1
+    return (np.concatenate(T), np.concatenate(Y), np.concatenate(S), end, reasons,
+            (steps, nfev, njev))
+
+
+def _result(model, q, t, Y, S, reason, counters, seconds, x_m) -> BatteryRun:
+    out = model.outputs(Y)
+    current = Y[:, model.size - 1] * q.electrode_area
+    cap = np.concatenate([[0.0], np.cumsum(0.5 * (current[1:] + current[:-1]) * np.diff(t))])
+    return BatteryRun(
+        model=model.name, time_s=t, voltage_V=out["voltage_V"], current_A=current,
+        capacity_Ah=cap / 3600.0,
+        negative_surface_concentration=out["negative_surface_concentration"],
+        positive_surface_concentration=out["positive_surface_concentration"],
+        electrolyte_concentration=out.get("electrolyte_concentration"),
+        x_m=x_m, states=Y, step_index=S, termination=reason,
+        solver_steps=counters[0], residual_evaluations=counters[1],
+        jacobian_evaluations=counters[2], seconds=seconds)
+
+
+def _prepare(model, experiment):
+    if not isinstance(model, (SPM, P2D)):
+        raise TypeError(f"model must be an SPM or P2D, not {type(model).__name__}")
+    if isinstance(experiment, (CC, CV, Rest, Profile)):
+        experiment = [experiment]
+    if len(experiment) == 0:
+        raise ValueError("experiment has no steps")
+    return list(experiment)
+
+
+def _initial(model, q, experiment):
+    check_reachable(q)
+    first = _segments(experiment[0], q.one_c_current_density, q.electrode_area)[0]
+    member = model.with_params(q)
+    v_oc = member.voltage(member.initial_state(0.0))
+    if not q.lower_cutoff < v_oc < q.upper_cutoff:
+        raise ValueError(f"the initial open-circuit voltage {v_oc:.4f} V is outside the window "
+                         f"[lower_cutoff={q.lower_cutoff}, upper_cutoff={q.upper_cutoff}] V")
+    return member.initial_state(first[2] if first[1] == 0.0 else 0.0)
+
+
 def simulate(model: SPM | P2D, experiment: Sequence[Step], *, rtol: float = 1e-6,
              atol: float = 1e-6, t_eval: np.ndarray | None = None) -> BatteryRun:
     """Run `experiment` (a sequence of steps) on `model` from its initial state.
@@ -227,80 +412,215 @@ def simulate(model: SPM | P2D, experiment: Sequence[Step], *, rtol: float = 1e-6
     times (IDA's own interpolant) plus the end of every step. Raises
     :class:`BatterySolverError` if IDA fails.
     """
-    if not isinstance(model, (SPM, P2D)):
-        raise TypeError(f"model must be an SPM or P2D, not {type(model).__name__}")
-    if isinstance(experiment, (CC, CV, Rest, Profile)):
-        experiment = [experiment]
-    if len(experiment) == 0:
-        raise ValueError("experiment has no steps")
-    _positive("rtol", rtol)
-    _positive("atol", atol)
-    if t_eval is not None:
-        t_eval = np.asarray(t_eval, dtype=float)
-        if t_eval.ndim != 1 or np.any(np.diff(t_eval) <= 0):
-            raise ValueError("t_eval must be a 1D array of increasing times")
-    q = model.params
-    check_reachable(q)
+    experiment = _prepare(model, experiment)
+    t_eval = _check_run_args(rtol, atol, t_eval)
     start = time.perf_counter()
-    prob = _Problem(model, rtol, atol)
-    one_c = q.one_c_current_density
-    first = _segments(experiment[0], one_c, q.electrode_area)[0]
-    y = model.initial_state(first[2] if first[1] == 0.0 else 0.0)
-    yp = np.zeros_like(y)
-    v0 = model.voltage(y)
-    if not q.lower_cutoff < v0 < q.upper_cutoff:
-        raise ValueError(f"the initial open-circuit voltage {v0:.4f} V is outside the window "
-                         f"[lower_cutoff={q.lower_cutoff}, upper_cutoff={q.upper_cutoff}] V")
-    t0 = 0.0
-    T, Y, S = [], [], []
-    steps = nfev = njev = 0
-    termination = "completed"
-    for k, step in enumerate(experiment):
-        for duration, mode, a0, a1, until in _segments(step, one_c, q.electrode_area):
-            prob.drive[:] = (mode, a0, a1, t0)
-            prob.until = until
-            t_end = t0 + duration if math.isfinite(duration) else t0 + 1e7
-            tspan = np.array([t0, t_end])
-            if t_eval is not None:
-                inner = t_eval[(t_eval > t0) & (t_eval < t_end)]
-                tspan = np.concatenate([[t0], inner, [t_end]])
-            sol = prob.solver().solve(tspan, y, yp)
-            if not sol.success:
-                raise BatterySolverError(f"IDA failed in step {k} ({type(step).__name__}) at "
-                                         f"t = {sol.t[-1]:.6g} s: {sol.message}")
-            steps += sol.t.size - 1 if t_eval is None else 0
-            nfev += sol.nfev
-            njev += sol.njev
-            # from the consistent initial state on (the current may have jumped at t0)
-            T.append(sol.t)
-            Y.append(sol.y)
-            S.append(np.full(sol.t.size, k))
-            y, yp, t0 = sol.y[-1].copy(), sol.yp[-1].copy(), float(sol.t[-1])
-            if sol.i_events is not None:
-                hit = np.flatnonzero(sol.i_events[-1])
-                if 0 in hit:
-                    termination = "lower cut-off"
-                elif 1 in hit:
-                    termination = "upper cut-off"
-                if termination != "completed":
-                    break
-                break  # the step's own end condition: go on with the next step
-        if termination != "completed":
-            break
-    t = np.concatenate(T)
-    Ys = np.concatenate(Y)
-    out = model.outputs(Ys)
-    current = Ys[:, -1] * q.electrode_area
-    cap = np.concatenate([[0.0], np.cumsum(0.5 * (current[1:] + current[:-1]) * np.diff(t))])
-    return BatteryRun(
-        model=model.name, time_s=t, voltage_V=out["voltage_V"], current_A=current,
-        capacity_Ah=cap / 3600.0,
-        negative_surface_concentration=out["negative_surface_concentration"],
-        positive_surface_concentration=out["positive_surface_concentration"],
-        electrolyte_concentration=out.get("electrolyte_concentration"),
-        x_m=getattr(model, "x", None), states=Ys, step_index=np.concatenate(S),
-        termination=termination, solver_steps=steps, residual_evaluations=nfev,
-        jacobian_evaluations=njev, seconds=time.perf_counter() - start)
+    y = _initial(model, model.params, experiment)
+    system = _System(model, [model.params], rtol, atol)
+    t, Y, S, _, reasons, counters = _run(system, experiment, y, t_eval)
+    return _result(model, model.params, t, Y, S, reasons[0], counters,
+                   time.perf_counter() - start, getattr(model, "x", None))
+
+
+def simulate_batch(model: SPM | P2D, params: Sequence[CellParameters],
+                   experiment: Sequence[Step], *, rtol: float = 1e-6, atol: float = 1e-6,
+                   t_eval: np.ndarray | None = None, method: str = "parallel",
+                   workers: int | None = None, keep_states: bool = False) -> list[BatteryRun]:
+    """Run one experiment on many parameter sets; returns one :class:`BatteryRun` per set.
+
+    `model` gives the model, mesh and kinetics; `params` the sets (same material functions,
+    any scalars). Each run stops at its own cut-off.
+
+    - ``method="parallel"``: the sets are split over `workers` processes (default: the CPUs
+      this process may use), each solving its share one by one; the worker processes persist
+      across calls, so the first call pays their start-up and compilation. With one worker,
+      the sets are solved in this process.
+    - ``method="stacked"``: one IDA integrates all sets as one block-diagonal DAE, so one
+      Python call per residual serves every set (pays off where that call dominates, as in
+      the SPM); a set that reaches its cut-off rests until the others do. Steps must then be
+      current-driven (CC without `until_voltage`, Rest, Profile).
+
+    Runs keep their raw `states` only with `keep_states` (they are large). A failing set
+    raises :class:`BatterySolverError` naming it.
+    """
+    experiment = _prepare(model, experiment)
+    t_eval = _check_run_args(rtol, atol, t_eval)
+    params = list(params)
+    if not params:
+        raise ValueError("params is empty")
+    if method not in ("parallel", "stacked"):
+        raise ValueError(f"method={method!r}; choose from parallel, stacked")
+    fns = model.fns
+    for i, q in enumerate(params):
+        if not isinstance(q, CellParameters):
+            raise TypeError(f"params[{i}] is not a CellParameters")
+        if K.functions(q) != fns:
+            raise ValueError(f"params[{i}] has other material functions than the model's; a "
+                             "batch may differ only in scalar parameters")
+    kw = {"rtol": rtol, "atol": atol, "t_eval": t_eval}
+    if method == "stacked":
+        runs = _stacked(model, params, experiment, **kw)
+    else:
+        runs = _parallel(model, params, experiment, kw, workers)
+    if not keep_states:
+        runs = [dataclasses.replace(r, states=None) for r in runs]
+    return runs
+
+
+def _stacked(model, params, experiment, rtol, atol, t_eval):
+    for step in experiment:
+        if isinstance(step, CV) or (isinstance(step, CC) and step.until_voltage is not None):
+            raise ValueError("method='stacked' supports current-driven steps (CC without "
+                             "until_voltage, Rest, Profile); use method='parallel' for CV")
+    start = time.perf_counter()
+    y = np.concatenate([_initial(model, q, experiment) for q in params])
+    system = _System(model, params, rtol, atol)
+    t, Y, S, end, reasons, counters = _run(system, experiment, y, t_eval)
+    seconds = time.perf_counter() - start
+    n = model.size
+    runs = []
+    for m, q in enumerate(params):
+        sl = slice(0, end[m] + 1)
+        runs.append(_result(model.with_params(q), q, t[sl], Y[sl, m * n:(m + 1) * n], S[sl],
+                            reasons[m], counters, seconds / len(params),
+                            getattr(model, "x", None)))
+    return runs
+
+
+def _solve_chunk(kind, mesh, kinetics, params, indices, experiment, kw):
+    """Worker: solve the sets `indices` of `params` one by one (runs without states)."""
+    model = (SPM if kind == "spm" else P2D)(params[indices[0]], mesh, kinetics=kinetics)
+    out = []
+    for i in indices:
+        try:
+            run = simulate(model.with_params(params[i]), experiment, **kw)
+        except Exception as exc:  # reported with the set's index by the parent
+            out.append((i, None, f"{type(exc).__name__}: {exc}"))
+            continue
+        out.append((i, dataclasses.replace(run, states=None), None))
+    return out
+
+
+_POOL: dict = {}
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                "NUMBA_NUM_THREADS")
+
+
+def _warm(kind, mesh, kinetics, params):
+    """Worker initialiser: build the model's Jacobian structure and compile its kernels."""
+    model = (SPM if kind == "spm" else P2D)(params, mesh, kinetics=kinetics)
+    simulate(model, [CC(c_rate=1.0, duration=1.0)])
+
+
+def _pool(workers: int, spec: tuple) -> ProcessPoolExecutor:
+    """A persistent pool of `workers` spawned processes (IDA's sparse solver does not survive
+    a fork), each warmed up for the model `spec` = (kind, mesh, kinetics, params) when it
+    starts, and kept across calls with the same model and mesh."""
+    key = (workers, spec[:3], K.functions(spec[3]))
+    pool = _POOL.get(key)
+    if pool is None:
+        for old in _POOL.values():
+            old.shutdown(wait=False, cancel_futures=True)
+        _POOL.clear()
+        # one thread per worker: the workers are the parallelism
+        saved = {v: os.environ.get(v) for v in _THREAD_VARS}
+        os.environ.update({v: "1" for v in _THREAD_VARS})
+        try:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_warm, initargs=spec)
+            # start them now, while the environment says one thread
+            list(pool.map(abs, range(workers)))
+        finally:
+            for v, val in saved.items():
+                if val is None:
+                    os.environ.pop(v, None)
+                else:
+                    os.environ[v] = val
+        _POOL[key] = pool
+    return pool
+
+
+def _parallel(model, params, experiment, kw, workers):
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+            os.cpu_count() or 1)
+    if not (isinstance(workers, int) and workers >= 1):
+        raise ValueError(f"workers={workers!r} must be an integer >= 1")
+    workers = min(workers, len(params))
+    chunks = [list(range(len(params)))[w::workers] for w in range(workers)]
+    args = (model.name, model.mesh, model.kinetics, params)
+    if workers == 1:
+        results = _solve_chunk(*args, chunks[0], experiment, kw)
+    else:
+        pool = _pool(workers, (model.name, model.mesh, model.kinetics, params[0]))
+        futures = [pool.submit(_solve_chunk, *args, c, experiment, kw) for c in chunks]
+        results = [r for f in futures for r in f.result()]
+    runs = [None] * len(params)
+    for i, run, err in results:
+        if err is not None:
+            raise BatterySolverError(f"parameter set {i} failed: {err}")
+        runs[i] = run
+    return runs
+
+
+@dataclass(frozen=True)
+class Sensitivities:
+    """Voltage sensitivities of a run: ``dV_dtheta[i, k]`` = ∂V(t_i)/∂θ_k [V per unit of θ_k]
+    and ``dV_dlog[i, k]`` = θ_k ∂V/∂θ_k [V], for the parameters `names`."""
+
+    run: BatteryRun
+    names: tuple[str, ...]
+    values: np.ndarray
+    dV_dlog: np.ndarray
+
+    @property
+    def dV_dtheta(self) -> np.ndarray:
+        return self.dV_dlog / self.values
+
+
+def sensitivities(model: SPM | P2D, experiment: Sequence[Step], names: Sequence[str], *,
+                  rtol: float = 1e-6, atol: float = 1e-6,
+                  t_eval: np.ndarray | None = None) -> Sensitivities:
+    """Forward sensitivities of the voltage to the named scalar parameters.
+
+    Integrates the sensitivity DAE ``F_y s + F_y' s' + θ_k ∂F/∂θ_k = 0`` for s = ∂y/∂ln θ_k
+    together with the model (IDA, error control on both), with the directional derivatives
+    by complex step through the same numba residual (exact to round-off, no step to tune).
+    Initial values: ∂y0/∂ln θ for the initial concentrations, zero otherwise; the algebraic
+    parts are made consistent by IDA. Names are :meth:`CellParameters.scalar_names`.
+    """
+    experiment = _prepare(model, experiment)
+    t_eval = _check_run_args(rtol, atol, t_eval)
+    names = tuple(names)
+    if not names:
+        raise ValueError("names is empty")
+    for nm in names:
+        if nm not in K.SCALARS:
+            raise ValueError(f"unknown parameter {nm!r}; choose from {', '.join(K.SCALARS)}")
+        if getattr(model.params, nm) is None or getattr(model.params, nm) == 0:
+            raise ValueError(f"parameter {nm!r} is zero or undefined; no log-sensitivity")
+    start = time.perf_counter()
+    q = model.params
+    y = _initial(model, q, experiment)
+    s0 = []
+    for nm in names:
+        h = 1e-6
+        yq = _initial(model, q.replace(**{nm: getattr(q, nm) * (1 + h)}), experiment)
+        s0.append((yq - y) / h)
+    idx = [K.SCALARS.index(nm) for nm in names]
+    system = _System(model, [q], rtol, atol, sens=idx)
+    t, Y, S, _, reasons, counters = _run(system, experiment, np.concatenate([y, *s0]), t_eval)
+    n = model.size
+    out = np.empty(1 + len(names))
+    dv = np.empty((t.size, len(names)))
+    for i in range(t.size):
+        model.kernels.sens_voltage(Y[i], model.p[None, :], n, system.dims, system.idx,
+                                   _System.SENS_STEP, out)
+        dv[i] = out[1:]
+    run = _result(model, q, t, Y[:, :n], S, reasons[0], counters, time.perf_counter() - start,
+                  getattr(model, "x", None))
+    values = np.array([getattr(q, nm) for nm in names])
+    return Sensitivities(run=run, names=names, values=values, dV_dlog=dv)
 
 
 def discharge(model: SPM | P2D, c_rate: float = 1.0, *, t_end: float | None = None,
