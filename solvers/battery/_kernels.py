@@ -12,9 +12,10 @@ Electrolyte and electrode potentials live on the cell centres of a uniform mesh 
 three domains; face coefficients are the harmonic means of the cell values weighted by the half
 widths, which keeps the flux continuous where porosity jumps.
 
-Argument `p` is the packed parameter vector (:func:`pack`), `drive` is ``(mode, a0, a1, t0)``:
-mode 0 prescribes the current density ``I = a0 + a1 (t − t0)`` [A/m²], mode 1 the voltage
-``V = a0`` [V]. `fns` is the tuple of material functions of :data:`FUNCTION_FIELDS`.
+Argument `p` is the packed parameter vector (:func:`pack`), `drive` is
+``(mode, a0, a1, t0, per_c)``: mode 0 prescribes the current ``a0 + a1 (t − t0)`` [A, or C-rate
+if `per_c`], mode 1 the voltage ``V = a0`` [V]. `fns` is the tuple of material functions of
+:data:`FUNCTION_FIELDS`.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ CE0, TPLUS, CHI = (_IX["electrolyte_initial_concentration"], _IX["transference_n
 # The material functions reach the kernels as a tuple of first-class functions (bound at
 # compile time by `compiled`).
 warnings.filterwarnings("ignore", category=NumbaExperimentalFeatureWarning)
+AREA, CAP = _IX["electrode_area"], _IX["nominal_capacity"]
 F_ = FARADAY
 R_GAS = GAS_CONSTANT
 
@@ -108,6 +110,17 @@ def _reaction(j, j0, eta, f, linear):
 
 
 @njit
+def _set_current(t, p, drive):
+    """Prescribed current density [A/m²]: ``(a0 + a1 (t − t0))`` in C-rates if ``drive[4]``,
+    else in amperes, over the electrode area (inside the kernel, so that sensitivities to the
+    area and the nominal capacity see it)."""
+    amps = drive[1] + drive[2] * (t - drive[3])
+    if drive[4] != 0:
+        amps = amps * p[CAP]
+    return amps / p[AREA]
+
+
+@njit
 def spm_voltage(y, p, nrn, nrp, linear, fns):
     """Terminal voltage [V] of the SPM state `y` (shells of both particles, then I [A/m²])."""
     ocp_n, ocp_p, g_n, g_p = fns[0], fns[1], fns[4], fns[5]
@@ -141,7 +154,7 @@ def spm_residual(t, y, yp, res, p, drive, nrn, nrp, linear, fns):
     _particle(y[nrn:nrn + nrp], yp[nrn:nrn + nrp], res[nrn:nrn + nrp], jp, p[R_P], p[D_P],
               p[CMAX_P], dsf_p)
     if drive[0] == 0:
-        res[nrn + nrp] = current - (drive[1] + drive[2] * (t - drive[3]))
+        res[nrn + nrp] = current - _set_current(t, p, drive)
     else:
         res[nrn + nrp] = spm_voltage(y, p, nrn, nrp, linear, fns) - drive[1]
 
@@ -262,7 +275,7 @@ def p2d_residual(t, y, yp, res, p, drive, nxn, nxs, nxp, nrn, nrp, linear, fns):
         res[o_phis + i] = (nxt - prev) + aj[i + nxs] * dxp
         prev = nxt
     if drive[0] == 0:
-        res[o_i] = current - (drive[1] + drive[2] * (t - drive[3]))
+        res[o_i] = current - _set_current(t, p, drive)
     else:
         res[o_i] = phis[nxn + nxp - 1] - current * 0.5 * dxp / sig_p - drive[1]
 

@@ -52,9 +52,20 @@ def constant_factor(x):
 
 
 @njit(cache=True)
+def regularised_sqrt(x, scale):
+    """√x for x ≫ δ·scale, smoothly continued through 0 as an odd function (δ = 1e-3):
+    ``√scale · (x/scale) ((x/scale)² + δ²)^(−1/4)``, PyBaMM's regularisation. It keeps the
+    exchange current defined when a Newton iterate puts c_s a hair outside [0, c_max]."""
+    u = x / scale
+    return np.sqrt(scale) * u * (u * u + 1e-6) ** -0.25
+
+
+@njit(cache=True)
 def exchange_current_sqrt(ce, cs, cmax):
-    """Butler–Volmer (α = ½) concentration factor c_e^½ c_s^½ (c_max − c_s)^½ [(mol/m³)^1.5]."""
-    return np.sqrt(ce) * np.sqrt(cs) * np.sqrt(cmax - cs)
+    """Butler–Volmer (α = ½) concentration factor c_e^½ c_s^½ (c_max − c_s)^½ [(mol/m³)^1.5],
+    each root regularised (:func:`regularised_sqrt`; scales 1000 mol/m³ for c_e, c_max)."""
+    return (regularised_sqrt(ce, 1000.0) * regularised_sqrt(cs, cmax)
+            * regularised_sqrt(cmax - cs, cmax))
 
 
 # NREL PINN-surrogate study cell (NREL/PINNSTRIPES, pinn_spm_param/util/uocp_cs.py and

@@ -103,7 +103,7 @@ def _pattern(model) -> sp.csc_matrix:
     rows, cols = [], []
     res0, res1 = np.empty(n), np.empty(n)
     for mode in (0.0, 1.0):
-        drive = np.array([mode, 3.5, 0.1, 0.0])
+        drive = np.array([mode, 3.5, 0.1, 0.0, 1.0])
         args = model.args(drive)
         for _ in range(2):
             y, yp = _probe_states(model, rng)
@@ -203,6 +203,10 @@ class P2D(_Model):
 
     def __init__(self, params: CellParameters, mesh: Mesh = Mesh(), *,
                  kinetics: str = "butler-volmer") -> None:
+        missing = params.missing_for_p2d() if isinstance(params, CellParameters) else ()
+        if missing:
+            raise ValueError(f"parameter set {params.name!r} lacks what the P2D needs: "
+                             f"{', '.join(missing)} (it is an SPM-only set)")
         super().__init__(params, mesh, kinetics)
         m = mesh
         self.dims = (m.x_negative, m.x_separator, m.x_positive, m.r_negative, m.r_positive)

@@ -247,3 +247,55 @@ def pybamm_discharge(
         integration_seconds=best_int,
         n_points=n,
     )
+
+
+def pybamm_scaled_discharges(
+    model="dfn",
+    c_rate=1.0,
+    scales=(),
+    *,
+    var_pts=20,
+    rtol=1e-6,
+    atol=1e-6,
+    t_eval=None,
+):
+    """Solve one PyBaMM discharge per set of scale factors, one by one, as a PyBaMM user would.
+
+    ``scales`` is a sequence of ``(positive_diffusivity_scale, negative_exchange_current_scale)``
+    pairs multiplying Chen2020's positive particle diffusivity and negative exchange-current
+    density. Both enter the model as PyBaMM input parameters, so it is built and discretised
+    once; each set is then one ``solver.solve(..., inputs=...)`` call.
+
+    Returns ``(voltages, seconds)``: the voltage of each run interpolated at ``t_eval`` (NaN
+    after its cut-off) and the wall time of the solve calls only (after one warm-up solve).
+    """
+    pybamm = _import_pybamm()
+    pb_model = pybamm.lithium_ion.DFN() if model == "dfn" else pybamm.lithium_ion.SPM()
+    pv = pybamm.ParameterValues("Chen2020")
+    j0_nominal = pv["Negative electrode exchange-current density [A.m-2]"]
+    d_nominal = float(pv["Positive particle diffusivity [m2.s-1]"])
+
+    def j0_scaled(c_e, c_s_surf, c_s_max, T):
+        return pybamm.InputParameter("s_i0n") * j0_nominal(c_e, c_s_surf, c_s_max, T)
+
+    pv.update({
+        "Current function [A]": float(c_rate) * float(pv["Nominal cell capacity [A.h]"]),
+        "Negative electrode exchange-current density [A.m-2]": j0_scaled,
+        "Positive particle diffusivity [m2.s-1]": d_nominal * pybamm.InputParameter("s_dp"),
+    })
+    n = int(var_pts)
+    solver = pybamm.IDAKLUSolver(rtol=rtol, atol=atol)
+    sim = pybamm.Simulation(pb_model, parameter_values=pv, solver=solver,
+                            var_pts={"x_n": n, "x_s": n, "x_p": n, "r_n": n, "r_p": n})
+    t_end = 1.3 * 3600.0 / float(c_rate)
+    sim.solve([0.0, t_end], inputs={"s_i0n": 1.0, "s_dp": 1.0})
+    built = sim.built_model
+    t_eval = np.linspace(0.0, t_end, 200) if t_eval is None else np.asarray(t_eval, float)
+    voltages, seconds = [], 0.0
+    for s_dp, s_i0n in scales:
+        t0 = time.perf_counter()
+        sol = solver.solve(built, [0.0, t_end], inputs={"s_i0n": float(s_i0n), "s_dp": float(s_dp)})
+        seconds += time.perf_counter() - t0
+        v = np.interp(t_eval, sol.t, sol["Voltage [V]"].entries, right=np.nan)
+        voltages.append(v)
+    return np.array(voltages), seconds

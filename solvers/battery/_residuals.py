@@ -35,9 +35,10 @@ def _eta(j, j0, f, linear):
     return j / (f * j0) if linear else 2.0 / f * np.arcsinh(0.5 * j / j0)
 
 
-def _drive_residual(t, current, voltage, drive):
+def _drive_residual(t, current, voltage, drive, p):
     if drive[0] == 0:
-        return current - (drive[1] + drive[2] * (t - drive[3]))
+        per_c = p[K.CAP] if drive[4] else 1.0
+        return current - (drive[1] + drive[2] * (t - drive[3])) * per_c / p[K.AREA]
     return voltage - drive[1]
 
 
@@ -58,7 +59,7 @@ def spm_residual(t, y, yp, p, drive, nrn, nrp, linear, fns):
     j0p = p[K.M_P] * g_p(p[K.CE0], csp, p[K.CMAX_P]) * arr[1]
     v = (ocp_p(csp / p[K.CMAX_P]) + _eta(jp, j0p, f, linear)
          - ocp_n(csn / p[K.CMAX_N]) - _eta(jn, j0n, f, linear))
-    return np.concatenate([rn, rp, [_drive_residual(t, current, v, drive)]])
+    return np.concatenate([rn, rp, [_drive_residual(t, current, v, drive, p)]])
 
 
 def p2d_residual(t, y, yp, p, drive, nxn, nxs, nxp, nrn, nrp, linear, fns):
@@ -113,4 +114,4 @@ def p2d_residual(t, y, yp, p, drive, nxn, nxs, nxp, nrn, nrp, linear, fns):
                              np.diff(is_p) + a[nxn + nxs:] * j[nxn + nxs:] * dxp])
     v = phis[-1] - current * 0.5 * dxp / sig_p
     return np.concatenate([rn.ravel(), rp.ravel(), r_ce, r_phie, r_phis, r_j,
-                           [_drive_residual(t, current, v, drive)]])
+                           [_drive_residual(t, current, v, drive, p)]])

@@ -154,20 +154,31 @@ class BatteryRun:
         return float(self.capacity_Ah[-1])
 
 
-def _segments(step, one_c, area):
-    """(duration, mode, a0, a1, until) pieces of a step; currents as densities [A/m²]."""
+def _segments(step):
+    """``(duration, mode, a0, a1, per_c, until)`` pieces of a step: mode 0 a current
+    ``a0 + a1 (t − t0)`` in amperes (C-rates if `per_c`), mode 1 a voltage a0. `until` is the
+    end condition ``(kind, value)``: 0 none, 1 voltage falling to, 2 rising to, 3 |I| [A]."""
     if isinstance(step, CC):
-        i = (step.c_rate * one_c) if step.c_rate is not None else step.current / area
+        per_c = step.c_rate is not None
+        i = step.c_rate if per_c else step.current
         until = (0, 0.0) if step.until_voltage is None else (1 if i > 0 else 2, step.until_voltage)
-        return [(step.duration, 0.0, i, 0.0, until)]
+        return [(step.duration, 0.0, i, 0.0, float(per_c), until)]
     if isinstance(step, Rest):
-        return [(step.duration, 0.0, 0.0, 0.0, (0, 0.0))]
+        return [(step.duration, 0.0, 0.0, 0.0, 0.0, (0, 0.0))]
     if isinstance(step, CV):
-        until = (0, 0.0) if step.until_current is None else (3, step.until_current / area)
-        return [(step.duration, 1.0, step.voltage, 0.0, until)]
-    t, c = step.time_s, step.current_A / area
-    return [(t[k + 1] - t[k], 0.0, c[k], (c[k + 1] - c[k]) / (t[k + 1] - t[k]), (0, 0.0))
+        until = (0, 0.0) if step.until_current is None else (3, step.until_current)
+        return [(step.duration, 1.0, step.voltage, 0.0, 0.0, until)]
+    t, c = step.time_s, step.current_A
+    return [(t[k + 1] - t[k], 0.0, c[k], (c[k + 1] - c[k]) / (t[k + 1] - t[k]), 0.0, (0, 0.0))
             for k in range(t.size - 1)]
+
+
+def _density(segment, q):
+    """Current density [A/m²] of a current segment at its start."""
+    _, mode, a0, _, per_c, _ = segment
+    if mode != 0.0:
+        return 0.0
+    return a0 * (q.nominal_capacity if per_c else 1.0) / q.electrode_area
 
 
 class _System:
@@ -187,8 +198,8 @@ class _System:
         P = np.stack([K.pack(q) for q in self.members])
         self.n, self.N = n, P.shape[0]
         self.P = P
-        self.D = np.zeros((self.N, 4))
-        self.dims = model.args(np.zeros(4))[2:]
+        self.D = np.zeros((self.N, 5))
+        self.dims = model.args(np.zeros(5))[2:]
         kern = model.kernels
         if sens is None:
             blocks = self.N
@@ -254,6 +265,7 @@ class _System:
     def eventsfn(self):
         """Per member: lower and upper cut-off; then the step's own end condition."""
         N, limits, active = self.N, self.limits, self.active
+        area = self.members[0].electrode_area
 
         def eventsfn(t, y, yp, events):
             v = self.voltages(y)
@@ -269,7 +281,7 @@ class _System:
                 events[2 * m + 1] = vm - limits[m, 1]
             kind, value = self.until
             if kind == 3:
-                events[2 * N] = abs(cur[0]) - value
+                events[2 * N] = abs(cur[0]) * area - value
             elif kind:
                 events[2 * N] = v[0] - value
             else:
@@ -305,8 +317,6 @@ def _run(system, experiment, y, t_eval):
     Returns ``(t, Y, step_index, end, reasons, counters)``: samples, the end index of each
     member's samples, why each member stopped, and (steps, nfev, njev).
     """
-    one_c = np.array([q.one_c_current_density for q in system.members])
-    area = np.array([q.electrode_area for q in system.members])
     N = system.N
     yp = np.zeros_like(y)
     t0 = 0.0
@@ -315,19 +325,17 @@ def _run(system, experiment, y, t_eval):
     reasons = ["completed"] * N
     steps = nfev = njev = count = 0
     for k, step in enumerate(experiment):
-        segs = [_segments(step, one_c[m], area[m]) for m in range(N)]
-        for g in range(len(segs[0])):
-            duration = segs[0][g][0]
+        segs = _segments(step)
+        for duration, mode, a0, a1, per_c, until in segs:
             t_stop = t0 + duration if math.isfinite(duration) else t0 + 1e7
-            system.until = segs[0][g][4] if N == 1 else (0, 0.0)
+            system.until = until if N == 1 else (0, 0.0)
             seg_start = t0  # reference time of a current ramp, kept across restarts
             while True:
                 for m in range(N):
-                    _, mode, a0, a1, _ = segs[m][g]
                     if system.active[m]:
-                        system.D[m] = (mode, a0, a1, seg_start)
+                        system.D[m] = (mode, a0, a1, seg_start, per_c)
                     else:  # stopped at its cut-off: rests until the others are done
-                        system.D[m] = (0.0, 0.0, 0.0, t0)
+                        system.D[m] = (0.0, 0.0, 0.0, t0, 0.0)
                 tspan = np.array([t0, t_stop])
                 if t_eval is not None:
                     inner = t_eval[(t_eval > t0) & (t_eval < t_stop)]
@@ -394,13 +402,13 @@ def _prepare(model, experiment):
 
 def _initial(model, q, experiment):
     check_reachable(q)
-    first = _segments(experiment[0], q.one_c_current_density, q.electrode_area)[0]
+    first = _segments(experiment[0])[0]
     member = model.with_params(q)
     v_oc = member.voltage(member.initial_state(0.0))
     if not q.lower_cutoff < v_oc < q.upper_cutoff:
         raise ValueError(f"the initial open-circuit voltage {v_oc:.4f} V is outside the window "
                          f"[lower_cutoff={q.lower_cutoff}, upper_cutoff={q.upper_cutoff}] V")
-    return member.initial_state(first[2] if first[1] == 0.0 else 0.0)
+    return member.initial_state(_density(first, q))
 
 
 def simulate(model: SPM | P2D, experiment: Sequence[Step], *, rtol: float = 1e-6,
