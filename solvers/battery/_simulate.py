@@ -153,6 +153,35 @@ class BatteryRun:
     def discharged_capacity_Ah(self) -> float:
         return float(self.capacity_Ah[-1])
 
+    def to_xarray(self):
+        """The run as an ``xarray.Dataset`` on coordinate ``time_s`` (and ``x_m`` for c_e)."""
+        import xarray as xr
+
+        t = ("time_s", self.time_s, {"units": "s", "long_name": "time"})
+        data = {
+            "voltage_V": ("time_s", self.voltage_V, {"units": "V", "long_name": "voltage"}),
+            "current_A": ("time_s", self.current_A,
+                          {"units": "A", "long_name": "current (discharge > 0)"}),
+            "capacity_Ah": ("time_s", self.capacity_Ah,
+                            {"units": "A h", "long_name": "discharged capacity"}),
+            "negative_surface_concentration_mol_m3": (
+                "time_s", self.negative_surface_concentration,
+                {"units": "mol/m^3", "long_name": "negative particle surface concentration"}),
+            "positive_surface_concentration_mol_m3": (
+                "time_s", self.positive_surface_concentration,
+                {"units": "mol/m^3", "long_name": "positive particle surface concentration"}),
+            "step_index": ("time_s", self.step_index, {"long_name": "experiment step"}),
+        }
+        coords = {"time_s": t}
+        if self.electrolyte_concentration is not None:
+            coords["x_m"] = ("x_m", self.x_m, {"units": "m", "long_name": "through-cell x"})
+            data["electrolyte_concentration_mol_m3"] = (
+                ("time_s", "x_m"), self.electrolyte_concentration,
+                {"units": "mol/m^3", "long_name": "electrolyte concentration"})
+        return xr.Dataset(data, coords=coords, attrs={
+            "model": self.model, "termination": self.termination,
+            "solver_steps": self.solver_steps})
+
 
 def _segments(step):
     """``(duration, mode, a0, a1, per_c, until)`` pieces of a step: mode 0 a current
