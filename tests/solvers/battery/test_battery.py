@@ -138,10 +138,11 @@ def test_sensitivities_match_central_differences(kind):
 @pytest.mark.parametrize("corner", [(1.0, 0.5), (1.0, 4.0), (10.0, 0.5), (10.0, 4.0)])
 def test_robust_over_the_scale_factor_box_and_at_3c(corner):
     q = CHEN.scaled(positive_diffusivity_scale=corner[0], negative_exchange_current_scale=corner[1])
-    for c_rate in (1.0, 3.0):
-        run = discharge(P2D(q, Mesh(8, 5, 8, 10, 10)), c_rate)
-        assert run.termination == "lower cut-off"
-        assert run.final_voltage_V == pytest.approx(q.lower_cutoff, abs=1e-6)
+    for model in (SPM(q, Mesh(r_negative=10, r_positive=10)), P2D(q, Mesh(8, 5, 8, 10, 10))):
+        for c_rate in (1.0, 3.0):
+            run = discharge(model, c_rate)
+            assert run.termination == "lower cut-off"
+            assert run.final_voltage_V == pytest.approx(q.lower_cutoff, abs=1e-6)
 
 
 def test_bad_input_is_refused_with_the_parameter_named():
