@@ -2,3 +2,6 @@
 
 from ._laplace import LaplacePosterior as LaplacePosterior
 from ._laplace import laplace_posterior as laplace_posterior
+from ._mcmc import Posterior as Posterior
+from ._mcmc import UniformPrior as UniformPrior
+from ._mcmc import calibrate as calibrate

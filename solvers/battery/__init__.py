@@ -8,6 +8,7 @@ from ._model import KINETICS as KINETICS
 from ._model import P2D as P2D
 from ._model import SPM as SPM
 from ._model import Mesh as Mesh
+from ._model import spm_voltage_from_surface as spm_voltage_from_surface
 from ._params import PARAMETER_SETS as PARAMETER_SETS
 from ._params import CellParameters as CellParameters
 from ._params import chen2020 as chen2020

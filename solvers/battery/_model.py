@@ -280,3 +280,32 @@ class P2D(_Model):
                 "positive_surface_concentration": spp.mean(axis=1),
                 "electrolyte_concentration": Y[:, o[2]:o[3]],
                 "negative_surface_concentration_x": sn, "positive_surface_concentration_x": spp}
+
+
+def spm_voltage_from_surface(params: CellParameters, negative_surface: np.ndarray,
+                             positive_surface: np.ndarray, current_density,
+                             *, kinetics: str = "butler-volmer") -> np.ndarray:
+    """SPM terminal voltage [V] from particle surface concentrations [mol/m³] (vectorised):
+    ``U_p − U_n`` plus both kinetic overpotentials at the current density [A/m²], with the
+    exchange currents of `params` (the algebraic part of the SPM, shared by its surrogates)."""
+    if kinetics not in KINETICS:
+        raise ValueError(f"kinetics={kinetics!r}; choose from {', '.join(KINETICS)}")
+    q, p = params, K.pack(params)
+    csn = np.asarray(negative_surface, dtype=float)
+    csp = np.asarray(positive_surface, dtype=float)
+    cur = np.asarray(current_density, dtype=float)
+    f = K.F_ / (K.R_GAS * q.temperature)
+    jn = cur * q.negative_radius / (3 * q.negative_active_fraction * q.negative_thickness)
+    jp = -cur * q.positive_radius / (3 * q.positive_active_fraction * q.positive_thickness)
+    j0n = q.negative_exchange_current * q.negative_exchange_current_function(
+        q.electrolyte_initial_concentration, csn, q.negative_max_concentration) * float(
+        K._arrhenius(p, p[K.EA_N]))
+    j0p = q.positive_exchange_current * q.positive_exchange_current_function(
+        q.electrolyte_initial_concentration, csp, q.positive_max_concentration) * float(
+        K._arrhenius(p, p[K.EA_P]))
+    if kinetics == "linear":
+        eta_n, eta_p = jn / (f * j0n), jp / (f * j0p)
+    else:
+        eta_n, eta_p = 2 / f * np.arcsinh(0.5 * jn / j0n), 2 / f * np.arcsinh(0.5 * jp / j0p)
+    return (q.positive_ocp(csp / q.positive_max_concentration) + eta_p
+            - q.negative_ocp(csn / q.negative_max_concentration) - eta_n)
