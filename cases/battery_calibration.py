@@ -6,11 +6,13 @@ exchange current s_i0,n ∈ [0.5, 4], the NREL surrogate study's pair) and the v
 times is perturbed by Gaussian noise of ``--noise-mV``. Calibration: uniform priors on the two
 factors, Gaussian likelihood with the known noise level, emcee ensemble MCMC with batched
 forward calls; ``--forward solver`` puts the classical solver in the loop (the ground truth
-that a surrogate's posterior is compared with).
+that a surrogate's posterior is compared with), ``--forward surrogate`` the SPM's PINN surrogate
+(`sciml.battery.train_spm_surrogate`; trained here unless ``--surrogate FILE`` is given).
 
 Run time: SPM ~1 min (``--quick`` ~15 s); P2D ~20 min on 2 cores (``--quick`` ~3 min).
 Command: python cases/battery_calibration.py [--model spm|p2d] [--true-scale NAME=VALUE ...]
-         [--noise-mV S] [--c-rate R] [--forward solver] [--resume] [--quick] [--out DIR]
+         [--noise-mV S] [--c-rate R] [--forward solver|surrogate] [--surrogate FILE]
+         [--resume] [--quick] [--out DIR] [--device cpu|cuda]
 """
 
 from __future__ import annotations
@@ -40,8 +42,12 @@ def build_parser():
                    help="standard deviation of the voltage noise [mV], >= 0 (default 3)")
     p.add_argument("--c-rate", type=number(), default=1.0,
                    help="discharge rate in C, in (0, 3] (default 1)")
-    p.add_argument("--forward", choices=("solver",), default="solver",
-                   help="forward model in the likelihood (default solver)")
+    p.add_argument("--forward", choices=("solver", "surrogate"), default="solver",
+                   help="forward model in the likelihood: the classical solver or the PINN "
+                        "surrogate (SPM only; default solver)")
+    p.add_argument("--surrogate", default=None, metavar="FILE",
+                   help="trained surrogate (SPMSurrogate.save); default: train one, saved as "
+                        "OUT/surrogate.pt")
     p.add_argument("--resume", action="store_true",
                    help="continue the chain saved in OUT/chain.h5 by an interrupted run")
     return p
@@ -74,6 +80,8 @@ def main(args, run):
     if not 0 < args.c_rate <= 3:
         raise UserInputError(f"argument --c-rate: {args.c_rate:g} is outside the valid range "
                              "(0, 3]")
+    if args.forward == "surrogate" and args.model != "spm":
+        raise UserInputError("argument --forward: the surrogate exists for --model spm only")
     walkers, steps, burn = (16, 250, 100) if args.quick else (32, 1500, 500)
     n = 8 if args.quick else 16
     cell = chen2020()
@@ -85,9 +93,16 @@ def main(args, run):
     # Problem
     # 100 observations until 92 % of the nominal discharge time, before the final voltage drop
     t_obs = np.linspace(0.01, 0.92, 100) * 3600.0 / args.c_rate
-    forward = SolverForward(model, args.c_rate, t_obs, prior.names, method=method)
+    solver = SolverForward(model, args.c_rate, t_obs, prior.names, method=method)
     theta_true = np.array([[truth[k] for k in prior.names]])
-    clean = forward(theta_true)[0]
+    clean = solver(theta_true)[0]
+    surrogate_rmse = None
+    if args.forward == "surrogate":
+        sur = _surrogate(args, run, cell, t_obs)
+        forward = sur.forward(t_obs)
+        surrogate_rmse = 1e3 * float(np.sqrt(np.mean((forward(theta_true)[0] - clean) ** 2)))
+    else:
+        forward = solver
     rng = np.random.default_rng(args.seed)
     sigma = args.noise_mV * 1e-3
     data = clean + sigma * rng.standard_normal(clean.size)
@@ -110,6 +125,7 @@ def main(args, run):
         summary[f"{name}_true"] = truth[name]
         inside.append(lo <= truth[name] <= hi)
     summary["truth_in_ci95"] = bool(all(inside))
+    summary["surrogate_rmse_mV"] = surrogate_rmse
     summary["calibration_seconds"] = post.seconds
     summary["forward_evaluations"] = post.forward_evaluations
     ess = post.ess()
@@ -130,6 +146,32 @@ def main(args, run):
                     f"{summary[k + '_ci95_high']:.3f}] (true {truth[k]:g})"
                     for k in prior.names)
           + f"; truth in 95 % intervals: {summary['truth_in_ci95']}; outputs in {run.out}")
+
+
+def _surrogate(args, run, cell, t_obs):
+    from sciml.battery import SPMSurrogate, SPMSurrogateConfig, train_spm_surrogate
+    from sciml.pinn import Schedule
+
+    if args.surrogate:
+        sur = SPMSurrogate.load(args.surrogate, device=args.device)
+        if sur.c_rate != args.c_rate or sur.t_end < t_obs[-1]:
+            raise UserInputError(f"argument --surrogate: trained at {sur.c_rate:g}C up to "
+                                 f"{sur.t_end:g} s, not {args.c_rate:g}C up to "
+                                 f"{t_obs[-1]:g} s")
+        return sur
+    config = SPMSurrogateConfig()
+    if args.quick:
+        config = SPMSurrogateConfig(collocation=1000, boundary=400,
+                                    schedule=Schedule(adam=300, lbfgs=100, decay=0.7,
+                                                      decay_every=50))
+    with run.progress(total=config.schedule.adam + config.schedule.lbfgs,
+                      desc="surrogate training", unit="it") as bar:
+        sur = train_spm_surrogate(cell, args.c_rate, float(t_obs[-1]), config,
+                                  device=args.device, seed=args.seed,
+                                  checkpoint=run.path("surrogate_checkpoint.pt"),
+                                  progress=bar.update)
+    sur.save(run.path("surrogate.pt"))
+    return sur
 
 
 def _corner(post, truth):

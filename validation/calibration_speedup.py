@@ -28,7 +28,7 @@ from sciml.io import write_json
 from solvers.battery import SPM, Mesh, chen2020
 
 TRUTHS = [(3.0, 2.0), (1.5, 0.8), (7.0, 3.2)]
-T_END = 3300.0
+T_END = 0.92 * 3600.0
 
 
 def main(argv=None) -> int:

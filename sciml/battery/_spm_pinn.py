@@ -41,6 +41,9 @@ class SPMSurrogateConfig:
     - `collocation`, `boundary`: residual points inside and on the faces of the unit cube.
     - `ramp`: τ of the initial-condition ramp, in units of t_end.
     - `schedule`: Adam then L-BFGS.
+    - `data_sets`: number of cathode-diffusivity scales (log-spaced over [1, 10]) at which the
+      classical SPM (40 shells) supplies surface concentrations at `data_times` times as an
+      extra loss term; 0 trains on the physics residuals alone.
     - `dtype`: ``"float64"`` (the surface concentrations need ~1e-4 relative accuracy).
     """
 
@@ -48,6 +51,8 @@ class SPMSurrogateConfig:
     collocation: int = 3000
     boundary: int = 1200
     ramp: float = 0.01
+    data_sets: int = 0
+    data_times: int = 60
     schedule: Schedule = field(default_factory=lambda: Schedule(adam=4000, lr=2e-3,
                                                                 decay=0.8, decay_every=500,
                                                                 lbfgs=3000))
@@ -154,6 +159,25 @@ class SPMSurrogate:
                    seconds=blob["seconds"])
 
 
+def _solver_data(params, c_rate, t_end, config):
+    """Surface stoichiometries of the classical SPM on (t̃, ρ = 1, σ) points."""
+    from solvers.battery import SPM, Mesh, discharge
+
+    t = np.linspace(0.0, t_end, config.data_times + 1)[1:]
+    xs, ths = [], []
+    for sig in np.linspace(0.0, 1.0, config.data_sets):
+        q = params.scaled(positive_diffusivity=10.0 ** sig)
+        run = discharge(SPM(q, Mesh(r_negative=40, r_positive=40)), c_rate, t_end=t_end,
+                        rtol=1e-8, atol=1e-8, t_eval=t[:-1])
+        k = np.searchsorted(run.time_s, t)
+        xs.append(np.column_stack([t / t_end, np.ones_like(t), np.full_like(t, sig)]))
+        ths.append(np.column_stack([run.negative_surface_concentration[k]
+                                    / q.negative_max_concentration,
+                                    run.positive_surface_concentration[k]
+                                    / q.positive_max_concentration]))
+    return np.concatenate(xs), np.concatenate(ths)
+
+
 def _network(config):
     dde = deepxde()
     return dde.nn.FNN([3, *config.layers, 2], "tanh", "Glorot normal")
@@ -164,7 +188,8 @@ def train_spm_surrogate(params: CellParameters | None = None, c_rate: float = 1.
                         *, device: str = "cpu", seed: int = 0, checkpoint=None,
                         progress=None) -> SPMSurrogate:
     """Train the SPM surrogate for a constant-current discharge at `c_rate` up to `t_end` [s],
-    over s_Ds,p ∈ [1, 10], from the physics residuals alone (no solver data)."""
+    over s_Ds,p ∈ [1, 10]: physics residuals, plus classical-solver surface concentrations if
+    ``config.data_sets > 0``. With a `checkpoint` file the training resumes where it stopped."""
     params = params or chen2020()
     if not (math.isfinite(c_rate) and 0 < c_rate <= 5):
         raise ValueError(f"c_rate={c_rate!r} is outside the valid range (0, 5]")
@@ -199,6 +224,12 @@ def train_spm_surrogate(params: CellParameters | None = None, c_rate: float = 1.
 
     bcs = [flux(0, lambda x: sur.gn + 0 * x[:, 0:1]),
            flux(1, lambda x: sur.gp * torch.pow(10.0, -x[:, 2:3]))]
+    weights = [1.0] * 4
+    if config.data_sets > 0:
+        x_data, th_data = _solver_data(params, c_rate, t_end, config)
+        for i, g in ((0, sur.gn), (1, sur.gp)):
+            bcs.append(dde.icbc.PointSetBC(x_data, th_data[:, i:i + 1], component=i))
+            weights.append(1.0 / g ** 2)  # misfit in units of the flux scale |g|, as the BCs
     data = dde.data.PDE(geom, pde, bcs, num_domain=config.collocation,
                         num_boundary=config.boundary, train_distribution="pseudo")
     model = dde.Model(data, net)
@@ -209,6 +240,7 @@ def train_spm_surrogate(params: CellParameters | None = None, c_rate: float = 1.
         ckpt = Checkpoint(checkpoint, net, [], meta)
         ckpt.resume()
     t0 = time.perf_counter()
-    history = train(model, [], config.schedule, progress=progress, checkpoint=ckpt)
+    history = train(model, [], config.schedule, loss_weights=weights, progress=progress,
+                    checkpoint=ckpt)
     sur.history, sur.seconds = history, time.perf_counter() - t0
     return sur
