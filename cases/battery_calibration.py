@@ -161,9 +161,10 @@ def _surrogate(args, run, cell, t_obs):
         return sur
     config = SPMSurrogateConfig()
     if args.quick:
-        config = SPMSurrogateConfig(collocation=1000, boundary=400,
-                                    schedule=Schedule(adam=300, lbfgs=100, decay=0.7,
-                                                      decay_every=50))
+        config = SPMSurrogateConfig(layers=(32, 32, 32), collocation=800, boundary=400,
+                                    data_sets=3, data_times=30,
+                                    schedule=Schedule(adam=400, lr=2e-3, decay=0.7,
+                                                      decay_every=100, lbfgs=200))
     with run.progress(total=config.schedule.adam + config.schedule.lbfgs,
                       desc="surrogate training", unit="it") as bar:
         sur = train_spm_surrogate(cell, args.c_rate, float(t_obs[-1]), config,

@@ -51,11 +51,11 @@ class SPMSurrogateConfig:
     collocation: int = 3000
     boundary: int = 1200
     ramp: float = 0.01
-    data_sets: int = 0
+    data_sets: int = 8
     data_times: int = 60
-    schedule: Schedule = field(default_factory=lambda: Schedule(adam=4000, lr=2e-3,
-                                                                decay=0.8, decay_every=500,
-                                                                lbfgs=3000))
+    schedule: Schedule = field(default_factory=lambda: Schedule(adam=3000, lr=2e-3,
+                                                                decay=0.7, decay_every=500,
+                                                                lbfgs=2000))
     dtype: str = "float64"
 
 
@@ -120,13 +120,7 @@ class SPMSurrogate:
         csn, csp = self.surface(t, s_dp)
         q = self.params
         current = self.c_rate * q.one_c_current_density
-        # the exchange currents are linear in their rate constants: scale the negative one
-        out = np.empty(t.shape)
-        for s in np.unique(s_i0n):
-            k = s_i0n == s
-            out[k] = spm_voltage_from_surface(q.scaled(negative_exchange_current=float(s)),
-                                              csn[k], csp[k], current)
-        return out
+        return spm_voltage_from_surface(q, csn, csp, current, negative_exchange_scale=s_i0n)
 
     def forward(self, t_obs: np.ndarray):
         """Batched forward model ``theta (B, 2) -> V(t_obs) (B, n)`` in the order of `names`."""

@@ -284,10 +284,12 @@ class P2D(_Model):
 
 def spm_voltage_from_surface(params: CellParameters, negative_surface: np.ndarray,
                              positive_surface: np.ndarray, current_density,
-                             *, kinetics: str = "butler-volmer") -> np.ndarray:
+                             *, kinetics: str = "butler-volmer",
+                             negative_exchange_scale=1.0) -> np.ndarray:
     """SPM terminal voltage [V] from particle surface concentrations [mol/m³] (vectorised):
     ``U_p − U_n`` plus both kinetic overpotentials at the current density [A/m²], with the
-    exchange currents of `params` (the algebraic part of the SPM, shared by its surrogates)."""
+    exchange currents of `params`, the negative one times `negative_exchange_scale` (an array
+    broadcast with the concentrations; the algebraic part of the SPM, shared by surrogates)."""
     if kinetics not in KINETICS:
         raise ValueError(f"kinetics={kinetics!r}; choose from {', '.join(KINETICS)}")
     q, p = params, K.pack(params)
@@ -297,7 +299,8 @@ def spm_voltage_from_surface(params: CellParameters, negative_surface: np.ndarra
     f = K.F_ / (K.R_GAS * q.temperature)
     jn = cur * q.negative_radius / (3 * q.negative_active_fraction * q.negative_thickness)
     jp = -cur * q.positive_radius / (3 * q.positive_active_fraction * q.positive_thickness)
-    j0n = q.negative_exchange_current * q.negative_exchange_current_function(
+    j0n = np.asarray(negative_exchange_scale, dtype=float) * q.negative_exchange_current * \
+        q.negative_exchange_current_function(
         q.electrolyte_initial_concentration, csn, q.negative_max_concentration) * float(
         K._arrhenius(p, p[K.EA_N]))
     j0p = q.positive_exchange_current * q.positive_exchange_current_function(
