@@ -4,7 +4,10 @@ diffusivity scale (the NREL surrogate study's Part I, on DeepXDE).
 Only the particles need a network: with the current prescribed, the SPM's voltage is an
 algebraic function of the two surface concentrations and of the exchange currents
 (`solvers.battery.spm_voltage_from_surface`), so the anode exchange-current scale s_i0,n enters
-exactly, and only the cathode particle depends on s_Ds,p.
+exactly, and only the cathode particle depends on s_Ds,p. With constant diffusivities (Chen2020)
+the particle problem is linear with a flux proportional to the current, so the concentration
+change from the initial state scales with the C-rate and one surrogate serves every C-rate
+(:meth:`SPMSurrogate.surface`).
 
 Variables: t̃ = t / t_end, ρ = (r/R)² (even in r, so ∂θ/∂r = 0 at the centre holds by
 construction and the spherical Laplacian 6 θ_ρ + 4 ρ θ_ρρ has no singularity), σ = log10 s_Ds,p
@@ -100,37 +103,60 @@ class SPMSurrogate:
         th_p = self.th_p0 + 3 * self.kp * self.gp * t + g_p * ramp * (shape + y[:, 1:2])
         return torch.cat([th_n, th_p], dim=1)
 
-    def surface(self, t: np.ndarray, s_dp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    @property
+    def linear(self) -> bool:
+        """Whether the particle problem is linear (constant diffusivities), so that the
+        concentration change scales with the current: then one surrogate serves every C-rate."""
+        from solvers.battery._materials import constant_factor
+
+        return (self.params.negative_diffusivity_factor is constant_factor
+                and self.params.positive_diffusivity_factor is constant_factor)
+
+    def surface(self, t: np.ndarray, s_dp: np.ndarray,
+                c_rate: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Surface concentrations [mol/m³] at times `t` [s] and cathode diffusivity scales
-        `s_dp` (broadcast together)."""
+        `s_dp` (broadcast together), at the trained C-rate or, for a :attr:`linear` cell, at
+        `c_rate` (the change from the initial state scales with the current)."""
+        ratio = 1.0
+        if c_rate is not None and c_rate != self.c_rate:
+            if not self.linear:
+                raise ValueError("c_rate: this cell's diffusivities depend on concentration, "
+                                 f"so the surrogate holds only at its trained {self.c_rate:g}C")
+            if not (np.isfinite(c_rate) and c_rate > 0):
+                raise ValueError(f"c_rate={c_rate!r} must be > 0")
+            ratio = c_rate / self.c_rate
         t, s = np.broadcast_arrays(np.asarray(t, float), np.asarray(s_dp, float))
         x = np.column_stack([t.ravel() / self.t_end, np.ones(t.size), np.log10(s.ravel())])
         p = next(self.net.parameters())
         with torch.no_grad():
             xt = torch.as_tensor(x, dtype=p.dtype, device=p.device)
             th = self.transform(xt, raw_output(self.net, xt)).cpu().numpy()
+        th[:, 0] = self.th_n0 + ratio * (th[:, 0] - self.th_n0)
+        th[:, 1] = self.th_p0 + ratio * (th[:, 1] - self.th_p0)
         q = self.params
         return (th[:, 0].reshape(t.shape) * q.negative_max_concentration,
                 th[:, 1].reshape(t.shape) * q.positive_max_concentration)
 
-    def voltage(self, t, s_dp, s_i0n) -> np.ndarray:
-        """Terminal voltage [V] at times `t` [s] for the scale factors (broadcast together)."""
+    def voltage(self, t, s_dp, s_i0n, c_rate: float | None = None) -> np.ndarray:
+        """Terminal voltage [V] at times `t` [s] for the scale factors (broadcast together),
+        at the trained C-rate or at `c_rate` (see :meth:`surface`)."""
         t, s_dp, s_i0n = np.broadcast_arrays(np.asarray(t, float), np.asarray(s_dp, float),
                                              np.asarray(s_i0n, float))
-        csn, csp = self.surface(t, s_dp)
+        csn, csp = self.surface(t, s_dp, c_rate)
         q = self.params
-        current = self.c_rate * q.one_c_current_density
+        current = (c_rate or self.c_rate) * q.one_c_current_density
         return spm_voltage_from_surface(q, csn, csp, current, negative_exchange_scale=s_i0n)
 
-    def forward(self, t_obs: np.ndarray):
-        """Batched forward model ``theta (B, 2) -> V(t_obs) (B, n)`` in the order of `names`."""
+    def forward(self, t_obs: np.ndarray, c_rate: float | None = None):
+        """Batched forward model ``theta (B, 2) -> V(t_obs) (B, n)`` in the order of `names`,
+        at the trained C-rate or at `c_rate` (see :meth:`surface`)."""
         t_obs = np.asarray(t_obs, dtype=float)
         if t_obs.max() > self.t_end * (1 + 1e-9) or t_obs.min() < 0:
             raise ValueError(f"t_obs must lie in [0, t_end={self.t_end:g}] s")
 
         def fwd(theta):
             theta = np.atleast_2d(theta)
-            return self.voltage(t_obs[None, :], theta[:, 0:1], theta[:, 1:2])
+            return self.voltage(t_obs[None, :], theta[:, 0:1], theta[:, 1:2], c_rate)
 
         fwd.names = self.names
         return fwd

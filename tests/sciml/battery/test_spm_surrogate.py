@@ -40,3 +40,17 @@ def test_save_load_round_trip(surrogate, tmp_path):
                                rtol=0, atol=1e-12)
     with pytest.raises(ValueError, match="t_obs"):
         surrogate.forward(np.array([T_END + 10.0]))
+
+
+def test_one_surrogate_serves_other_c_rates(surrogate):
+    # Constant diffusivities: the particle problem is linear in the current, so the 1C
+    # surrogate rescaled to 2C must match the 2C solver as well as it matches at 1C.
+    cell = chen2020()
+    assert surrogate.linear
+    t = np.linspace(30.0, 1600.0, 40)
+    q = cell.scaled(positive_diffusivity=4.0, negative_exchange_current=1.2)
+    run = discharge(SPM(q, Mesh(r_negative=30, r_positive=30)), 2.0, t_eval=t, rtol=1e-8,
+                    atol=1e-8)
+    v = np.array([run.voltage_V[run.time_s == x][0] for x in t])
+    rmse = 1e3 * np.sqrt(np.mean((surrogate.voltage(t, 4.0, 1.2, c_rate=2.0) - v) ** 2))
+    assert rmse < 12.0
