@@ -125,7 +125,8 @@ class BatteryRun:
     - `states`: the raw IDA states (None from :func:`simulate_batch` unless asked for);
       `step_index`: which experiment step each sample belongs to;
     - `termination`: why it ended (``"completed"``, ``"lower cut-off"``, ``"upper cut-off"``);
-    - `solver_steps`, `residual_evaluations`, `jacobian_evaluations`, `seconds` (wall time).
+    - `solver_steps` (IDA's steps; 0 for a run sampled at `t_eval`), `residual_evaluations`,
+      `jacobian_evaluations`, `seconds` (wall time).
     """
 
     model: str
