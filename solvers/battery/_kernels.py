@@ -312,6 +312,17 @@ def _colored_jacobian(residual, args, t, y, yp, res0, cj, jj, scale, col_ptr, co
             yp1[k] = yp[k]
 
 
+@njit
+def _complex_step(y, s, n, p, k, h, yc, pc):
+    """``yc = y[:n] + i h y[s:s+n]`` (state plus i h times its sensitivity block) and
+    ``pc = p + i h p[k] e_k`` (the log-parameter k perturbed)."""
+    for i in range(n):
+        yc[i] = complex(y[i], h * y[s + i])
+    for i in range(p.size):
+        pc[i] = p[i]
+    pc[k] = complex(p[k], h * p[k])
+
+
 @functools.cache
 def compiled(model: str, fns: tuple) -> SimpleNamespace:
     """``residual``, ``jacobian`` and ``voltage`` kernels of `model` (``"spm"``/``"p2d"``) with
@@ -371,12 +382,8 @@ def compiled(model: str, fns: tuple) -> SimpleNamespace:
         pc = np.empty(p.size, dtype=np.complex128)
         for k in range(idx.size):
             s = (k + 1) * n
-            for i in range(n):
-                yc[i] = complex(y[i], h * y[s + i])
-                ypc[i] = complex(yp[i], h * yp[s + i])
-            for i in range(p.size):
-                pc[i] = p[i]
-            pc[idx[k]] = complex(p[idx[k]], h * p[idx[k]])
+            _complex_step(y, s, n, p, idx[k], h, yc, pc)
+            _complex_step(yp, s, n, p, idx[k], h, ypc, pc)
             residual(t, yc, ypc, rc, pc, drive, *dims)
             for i in range(n):
                 res[s + i] = rc[i].imag / h
@@ -389,12 +396,7 @@ def compiled(model: str, fns: tuple) -> SimpleNamespace:
         yc = np.empty(n, dtype=np.complex128)
         pc = np.empty(p.size, dtype=np.complex128)
         for k in range(idx.size):
-            s = (k + 1) * n
-            for i in range(n):
-                yc[i] = complex(y[i], h * y[s + i])
-            for i in range(p.size):
-                pc[i] = p[i]
-            pc[idx[k]] = complex(p[idx[k]], h * p[idx[k]])
+            _complex_step(y, (k + 1) * n, n, p, idx[k], h, yc, pc)
             out[1 + k] = voltage(yc, pc, *dims).imag / h
 
     @njit
