@@ -75,6 +75,13 @@ def functions(params: CellParameters) -> tuple:
 
 
 @njit
+def _surface(c):
+    """Surface concentration: linear extrapolation of the two outer shells (second order)."""
+    n = c.size
+    return 1.5 * c[n - 1] - 0.5 * c[n - 2]
+
+
+@njit
 def _particle(c, cdot, out, j, radius, ds, cmax, dsf):
     """Shell residuals ``dc/dt + div N`` [mol/m³/s] of one particle; returns c at the surface."""
     n = c.size
@@ -90,7 +97,7 @@ def _particle(c, cdot, out, j, radius, ds, cmax, dsf):
         area_flux = r_hi * r_hi * flux
         out[k] = cdot[k] + 3.0 * (area_flux - prev) / (r_hi ** 3 - r_lo ** 3)
         prev = area_flux
-    return 1.5 * c[n - 1] - 0.5 * c[n - 2]
+    return _surface(c)
 
 
 @njit
@@ -139,13 +146,6 @@ def spm_voltage(y, p, nrn, nrp, linear, fns):
     j0p = p[M_P] * g_p(p[CE0], csp, p[CMAX_P]) * _arrhenius(p, p[EA_P])
     return (ocp_p(csp / p[CMAX_P]) + _overpotential(jp, j0p, f, linear)
             - ocp_n(csn / p[CMAX_N]) - _overpotential(jn, j0n, f, linear))
-
-
-@njit
-def _surface(c):
-    """Surface concentration: linear extrapolation of the two outer shells (second order)."""
-    n = c.size
-    return 1.5 * c[n - 1] - 0.5 * c[n - 2]
 
 
 @njit

@@ -89,6 +89,12 @@ class _Model:
 _STRUCTURE: dict = {}
 
 
+def _surfaces(c: np.ndarray) -> np.ndarray:
+    """Surface concentrations of particles stacked along the leading axes (shells last): the
+    kernels' extrapolation (`solvers.battery._kernels._surface`) applied to every row."""
+    return 1.5 * c[..., -1] - 0.5 * c[..., -2]
+
+
 def _probe_states(model, rng):
     y0 = model.initial_state(model.params.one_c_current_density)
     jitter = 1.0 + 0.002 * rng.uniform(-1, 1, y0.size)
@@ -184,8 +190,8 @@ class SPM(_Model):
     def outputs(self, Y: np.ndarray) -> dict[str, np.ndarray]:
         """Voltage and particle surface concentrations along the rows of `Y`."""
         V = np.array([self.voltage(y) for y in Y])
-        csn = 1.5 * Y[:, self.nrn - 1] - 0.5 * Y[:, self.nrn - 2]
-        csp = 1.5 * Y[:, -2] - 0.5 * Y[:, -3]
+        csn = _surfaces(Y[:, :self.nrn])
+        csp = _surfaces(Y[:, self.nrn:-1])
         return {"voltage_V": V, "negative_surface_concentration": csn,
                 "positive_surface_concentration": csp}
 
@@ -274,8 +280,7 @@ class P2D(_Model):
         V = np.array([self.voltage(y) for y in Y])
         cn = Y[:, :o[1]].reshape(len(Y), nxn, nrn)
         cp = Y[:, o[1]:o[2]].reshape(len(Y), nxp, nrp)
-        sn = 1.5 * cn[:, :, -1] - 0.5 * cn[:, :, -2]
-        spp = 1.5 * cp[:, :, -1] - 0.5 * cp[:, :, -2]
+        sn, spp = _surfaces(cn), _surfaces(cp)
         return {"voltage_V": V, "negative_surface_concentration": sn.mean(axis=1),
                 "positive_surface_concentration": spp.mean(axis=1),
                 "electrolyte_concentration": Y[:, o[2]:o[3]],
