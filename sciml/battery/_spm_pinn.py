@@ -161,22 +161,32 @@ class SPMSurrogate:
         fwd.names = self.names
         return fwd
 
-    def save(self, path) -> None:
-        torch.save({"state": self.net.state_dict(), "c_rate": self.c_rate, "t_end": self.t_end,
-                    "params": self.params.name, "config": self.config,
-                    "seconds": self.seconds}, path)
+    def blob(self) -> dict:
+        """Weights plus the metadata that rebuilds the surrogate (what :meth:`save` writes)."""
+        return {"kind": "spm", "state": self.net.state_dict(), "c_rate": self.c_rate,
+                "t_end": self.t_end, "params": self.params.name, "config": self.config,
+                "seconds": self.seconds}
 
     @classmethod
-    def load(cls, path, *, device="cpu") -> SPMSurrogate:
-        blob = torch.load(path, map_location=device, weights_only=False)
+    def from_blob(cls, blob: dict, *, device="cpu") -> SPMSurrogate:
         from solvers.battery import parameter_set
 
+        if blob.get("kind", "spm") != "spm":
+            raise ValueError("the file does not hold an SPM surrogate")
         config = blob["config"]
         configure(dtype=config.dtype, device=device, seed=0)
         net = _network(config)
         net.load_state_dict(blob["state"])
         return cls(parameter_set(blob["params"]), blob["c_rate"], blob["t_end"], config, net,
                    seconds=blob["seconds"])
+
+    def save(self, path) -> None:
+        torch.save(self.blob(), path)
+
+    @classmethod
+    def load(cls, path, *, device="cpu") -> SPMSurrogate:
+        return cls.from_blob(torch.load(path, map_location=device, weights_only=False),
+                             device=device)
 
 
 def _solver_data(params, c_rate, t_end, config):

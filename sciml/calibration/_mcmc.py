@@ -7,7 +7,11 @@ surrogate. emcee's ensemble proposals are evaluated as one batch per move (``vec
 which is what lets a batched solver or a network amortise its cost.
 
 Model: independent uniform priors on the named parameters; observations ``y = f(θ) + ε`` with
-``ε ~ N(0, σ²)``; σ given, or inferred with a log-uniform prior (parameter ``noise``).
+``ε ~ N(0, σ² I + C)``: σ is the measurement noise, given or inferred with a log-uniform prior
+(parameter ``noise``); C, optional, is the covariance of the forward model's own error (a
+surrogate's, estimated against the solver it replaces: `error_covariance`), correlated across
+the observations. With C = U Λ Uᵀ the likelihood is evaluated in its eigenbasis,
+``r̃ = Uᵀ r``, ``log L = −½ Σ r̃ᵢ² / (λᵢ + σ²) − ½ Σ log(λᵢ + σ²)``, for any σ.
 Diagnostics: split-R̂ and bulk effective sample size over walkers (ArviZ), and emcee's
 integrated autocorrelation time.
 """
@@ -135,8 +139,27 @@ class Posterior:
                                        "forward_evaluations": self.forward_evaluations})
 
 
-def _fingerprint(observed, prior, noise, noise_bounds, walkers, seed) -> str:
+def error_covariance(errors: np.ndarray, *, floor: float = 0.0) -> np.ndarray:
+    """Covariance of a forward model's error from `errors` (K, n): its error at K parameter
+    sets drawn from the prior, against the model it replaces, at the n observations.
+
+    The second moment ``(1/K) Σ e eᵀ`` (a systematic bias counts as error, not as mean), plus
+    ``floor²`` on the diagonal; rank ≤ K, so errors unlike any of the K are covered by the
+    floor only. Sets with a non-finite error (a failed reference solve) are dropped.
+    """
+    errors = np.atleast_2d(np.asarray(errors, dtype=float))
+    errors = errors[np.all(np.isfinite(errors), axis=1)]
+    if errors.shape[0] < 2:
+        raise ValueError("errors: need at least two finite error vectors")
+    if not (math.isfinite(floor) and floor >= 0):
+        raise ValueError(f"floor={floor!r} must be >= 0")
+    return errors.T @ errors / errors.shape[0] + floor ** 2 * np.eye(errors.shape[1])
+
+
+def _fingerprint(observed, prior, noise, noise_bounds, walkers, seed, cov=None) -> str:
     h = hashlib.sha256(np.ascontiguousarray(observed).tobytes())
+    if cov is not None:
+        h.update(np.ascontiguousarray(cov).tobytes())
     h.update(repr((sorted(prior.bounds.items()), noise, tuple(noise_bounds), walkers,
                    seed)).encode())
     return h.hexdigest()
@@ -154,6 +177,7 @@ def calibrate(forward: Callable[[np.ndarray], np.ndarray], prior: UniformPrior,
               observed: np.ndarray, *, noise: float | None = None,
               noise_bounds: tuple[float, float] = (1e-4, 1e-1), walkers: int = 32,
               steps: int = 2000, burn: int = 500, seed: int = 0,
+              error_covariance: np.ndarray | None = None,
               progress: bool = False, checkpoint: str | None = None,
               resume: bool = False) -> Posterior:
     """Sample the posterior of the prior's parameters given `observed` = forward(θ) + noise.
@@ -162,6 +186,8 @@ def calibrate(forward: Callable[[np.ndarray], np.ndarray], prior: UniformPrior,
       Non-finite predictions (a failed solve) get zero likelihood.
     - `noise`: σ of the Gaussian noise (same units as `observed`); None infers it with a
       log-uniform prior on `noise_bounds` (it then appears as the last parameter ``"noise"``).
+    - `error_covariance`: (n_obs, n_obs) covariance C of the forward model's own error
+      (:func:`error_covariance`), added to σ² I; None for an exact forward model.
     - `walkers`, `steps`, `burn`, `seed`: emcee ensemble (stretch move) settings; walkers start
       uniformly in the prior box.
     - `checkpoint`: an HDF5 file (emcee's backend) the chain is written to as it grows. With
@@ -182,6 +208,18 @@ def calibrate(forward: Callable[[np.ndarray], np.ndarray], prior: UniformPrior,
         raise ValueError(f"burn={burn!r} must be in [0, steps={steps})")
     lo_s, hi_s = (math.log(b) for b in noise_bounds)
     P = len(prior.names)
+    basis, lam = None, np.zeros(observed.size)
+    if error_covariance is not None:
+        cov = np.asarray(error_covariance, dtype=float)
+        if cov.shape != (observed.size, observed.size) or not np.all(np.isfinite(cov)) \
+                or not np.allclose(cov, cov.T, rtol=1e-10, atol=0):
+            raise ValueError(f"error_covariance must be a finite symmetric "
+                             f"({observed.size}, {observed.size}) matrix")
+        lam, basis = np.linalg.eigh(cov)
+        if lam[0] < -1e-10 * max(lam[-1], 0.0):
+            raise ValueError("error_covariance must be positive semi-definite")
+        lam = np.clip(lam, 0.0, None)
+        observed_b = basis.T @ observed
     calls = [0]
 
     def log_prob(theta):
@@ -195,13 +233,13 @@ def calibrate(forward: Callable[[np.ndarray], np.ndarray], prior: UniformPrior,
         if ok.any():
             pred = np.asarray(forward(params[ok]), dtype=float)
             calls[0] += int(ok.sum())
-            resid = pred - observed
-            sse = np.sum(resid ** 2, axis=1)
-            if noise is None:
-                s2 = np.exp(2 * log_s[ok])
-                ll = -0.5 * sse / s2 - observed.size * log_s[ok]
+            if basis is None:
+                r2 = (pred - observed) ** 2
             else:
-                ll = -0.5 * sse / noise ** 2
+                r2 = (pred @ basis - observed_b) ** 2
+            s2 = np.exp(2 * log_s[ok])[:, None] if noise is None else noise ** 2
+            var = lam + s2
+            ll = -0.5 * np.sum(r2 / var + np.log(var), axis=1)
             out[ok] = np.where(np.isfinite(ll), ll, -np.inf)
         return out
 
@@ -213,7 +251,8 @@ def calibrate(forward: Callable[[np.ndarray], np.ndarray], prior: UniformPrior,
     backend = None
     done = 0
     if checkpoint is not None:
-        fingerprint = _fingerprint(observed, prior, noise, noise_bounds, walkers, seed)
+        fingerprint = _fingerprint(observed, prior, noise, noise_bounds, walkers, seed,
+                                   error_covariance)
         backend = emcee.backends.HDFBackend(str(checkpoint))
         if resume:
             try:

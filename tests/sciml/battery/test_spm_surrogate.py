@@ -4,20 +4,15 @@ held-out parameter pairs, and survives a save/load round trip."""
 import numpy as np
 import pytest
 
-from sciml.battery import SPMSurrogate, SPMSurrogateConfig, train_spm_surrogate
-from sciml.pinn import Schedule
+from sciml.battery import SPMSurrogate
 from solvers.battery import SPM, Mesh, chen2020, discharge
 
-T_END = 3000.0
+T_END = 3000.0  # of the conftest's spm_surrogate
 
 
-@pytest.fixture(scope="module")
-def surrogate():
-    config = SPMSurrogateConfig(layers=(32, 32, 32), collocation=800, boundary=400,
-                                data_sets=3, data_times=30,
-                                schedule=Schedule(adam=400, lr=2e-3, decay=0.7, decay_every=100,
-                                                  lbfgs=200))
-    return train_spm_surrogate(chen2020(), 1.0, T_END, config, seed=0)
+@pytest.fixture
+def surrogate(spm_surrogate):
+    return spm_surrogate
 
 
 def test_held_out_voltage_error_is_bounded(surrogate):
