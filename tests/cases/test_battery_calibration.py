@@ -35,10 +35,26 @@ def test_quick_spm_calibration_covers_the_truth(tmp_path):
         assert (tmp_path / png).stat().st_size > 10_000
 
 
+def test_quick_p2d_surrogate_calibration(tmp_path):
+    # the multi-fidelity P2D surrogate (quick: one C-rate, 16 P2D runs) in the likelihood
+    r = _run("--quick", "--model", "p2d", "--forward", "surrogate", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    s = read_json(tmp_path / "summary.json")
+    assert s["truth_in_ci95"] is True
+    assert s["surrogate_rmse_mV"] < 5.0
+    assert s["surrogate_heldout_rmse_mV"] < 5.0
+    assert 0.7 < s["surrogate_error_coverage95"] <= 1.0
+    for name, true in (("positive_diffusivity_scale", 3.0),
+                       ("negative_exchange_current_scale", 2.0)):
+        assert abs(s[f"{name}_mean"] - true) <= 3 * s[f"{name}_std"]
+    assert (tmp_path / "surrogate.pt").stat().st_size > 10_000
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--true-scale", "positive_diffusivity_scale=20"], "outside the prior range"),
     (["--noise-mV", "-1"], "--noise-mV"),
     (["--true-scale", "bogus=1"], "unknown parameter"),
+    (["--c-rate", "5"], "--c-rate"),
 ])
 def test_bad_input_exits_2(tmp_path, args, message):
     r = _run(*args, "--out", str(tmp_path))

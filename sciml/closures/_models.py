@@ -1,0 +1,81 @@
+"""Learned closures of the 2D active-fluid moment model: m₄ from z and the strain rate e.
+
+Both models are local and rotation-equivariant by construction. Under a rotation of the frame
+by φ, z → z e^{2iφ}, e → e e^{2iφ} and m₄ must turn as e^{4iφ}; the products z², z e, e² do, and
+real coefficients that depend only on the invariants
+
+    |z|² (= 2 tr D·D − 1), |e|² (= 2 tr E·E), Re(z ē) (= 2 D:E)
+
+keep that, and also equivariance under reflections (z, e, m₄ → conjugates).
+
+- :class:`InvariantClosure`: m₄ = z² H₁ + z e H₂ + e² H₃, (H₁, H₂, H₃) = MLP(invariants) — the
+  complex form of the paper's S:T ≈ c₀ I + c₁ D + c₂ E family, which contains Bingham
+  (H₁ = H(|z|²), H₂ = H₃ = 0).
+- :class:`BinghamResidualClosure`: m₄ = Bingham(z) + z² G₁ + z e G₂ with G = MLP(invariants):
+  a learned correction that starts at Bingham (its last layer starts at zero).
+
+The strain rate is scaled by `e_scale` (a typical |e| of the training data) so the network sees
+O(1) inputs. Call ``model(z, e)`` on complex tensors of any shape; a model is itself a
+closure of `solvers.spectral.MomentSolver2D` (``closure=model``), which passes e.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from solvers.spectral import bingham
+
+
+def _mlp(n_in: int, width: int, depth: int, n_out: int) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    for i in range(depth):
+        layers += [nn.Linear(n_in if i == 0 else width, width), nn.Tanh()]
+    layers.append(nn.Linear(width, n_out))
+    return nn.Sequential(*layers)
+
+
+class _Base(nn.Module):
+    def __init__(self, width: int, depth: int, n_out: int, e_scale: float):
+        super().__init__()
+        if not e_scale > 0:
+            raise ValueError(f"e_scale={e_scale!r} must be > 0")
+        self.net = _mlp(3, width, depth, n_out)
+        self.register_buffer("e_scale", torch.tensor(float(e_scale)))
+
+    def invariants(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        """(|z|², |e|², Re(z ē)) with e in units of `e_scale`, stacked on a last axis."""
+        es = e / self.e_scale
+        return torch.stack([z.real ** 2 + z.imag ** 2, es.real ** 2 + es.imag ** 2,
+                            (z * es.conj()).real], dim=-1)
+
+    def coefficients(self, z, e):
+        inv = self.invariants(z, e).to(self.net[0].weight.dtype)
+        return self.net(inv).to(z.real.dtype).unbind(-1)
+
+
+class InvariantClosure(_Base):
+    """m₄ = z² H₁ + z e H₂ + e² H₃ with (H₁, H₂, H₃) an MLP of the invariants."""
+
+    def __init__(self, width: int = 32, depth: int = 3, e_scale: float = 1.0):
+        super().__init__(width, depth, 3, e_scale)
+
+    def forward(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        h1, h2, h3 = self.coefficients(z, e)
+        es = e / self.e_scale
+        return z * z * h1 + z * es * h2 + es * es * h3
+
+
+class BinghamResidualClosure(_Base):
+    """m₄ = Bingham(z) + z² G₁ + z e G₂ with (G₁, G₂) an MLP of the invariants, started at
+    zero so training starts from Bingham."""
+
+    def __init__(self, width: int = 32, depth: int = 3, e_scale: float = 1.0):
+        super().__init__(width, depth, 2, e_scale)
+        with torch.no_grad():
+            self.net[-1].weight.zero_()
+            self.net[-1].bias.zero_()
+
+    def forward(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        g1, g2 = self.coefficients(z, e)
+        return bingham(z) + z * z * g1 + z * (e / self.e_scale) * g2

@@ -1,0 +1,20 @@
+"""Periodic pseudo-spectral active-fluid solvers (torch, any device, differentiable): the
+1D(x)+θ kinetic reference and the 2D moment model with its closures."""
+
+from ._closures import CLOSURES as CLOSURES
+from ._closures import bingham as bingham
+from ._closures import bingham_h as bingham_h
+from ._closures import bingham_h_exact as bingham_h_exact
+from ._closures import closure as closure
+from ._closures import m4_quadrature as m4_quadrature
+from ._closures import quadratic as quadratic
+from ._data import kinetic_closure_data as kinetic_closure_data
+from ._diagnostics import energy_spectrum as energy_spectrum
+from ._diagnostics import order_parameter as order_parameter
+from ._diagnostics import u_rms as u_rms
+from ._kinetic import Kinetic1D as Kinetic1D
+from ._kinetic import KineticRun as KineticRun
+from ._moment import MomentFields as MomentFields
+from ._moment import MomentRun as MomentRun
+from ._moment import MomentSolver2D as MomentSolver2D
+from ._params import ActiveFluidParams as ActiveFluidParams
