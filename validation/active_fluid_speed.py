@@ -5,7 +5,8 @@ The NumPy peer is written here, independently of `solvers.spectral`, from the eq
 module docstring: the same SBDF2 step, Stokes projector, fixed-point iterations, 2/3 dealiasing
 and Chebyshev form of the Bingham closure (`numpy.polynomial.chebyshev.chebval`). Both start
 from the same state; the script first checks that they agree to round-off after a few steps
-(so the timing compares equal work), then times `--steps` steps of each.
+(so the timing compares equal work), then times `--steps` steps of each, torch with its default
+threads and with one (NumPy's FFT is single-threaded).
 
 Run time: ~3 min on 2 cores.
 Command: python validation/active_fluid_speed.py [--sizes 128,256] [--steps 40] [--out FILE]
@@ -122,11 +123,19 @@ def main(argv=None) -> int:
             raise SystemExit(f"the two implementations disagree at n={n}: {agree:.3g}")
         t = {"numpy": _rate(peer.run, (z_np, a.steps), a.steps, a.device),
              "sciml": _rate(ours.run, (z0, a.steps * dt), a.steps, a.device)}
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # the same single thread as NumPy's FFT
+        t["sciml_1_thread"] = _rate(ours.run, (z0, a.steps * dt), a.steps, a.device)
+        torch.set_num_threads(threads)
         rows.append({"n": n, "steps_per_second_sciml": t["sciml"],
                      "steps_per_second_numpy": t["numpy"], "ratio": t["sciml"] / t["numpy"],
+                     "steps_per_second_sciml_1_thread": t["sciml_1_thread"],
+                     "ratio_1_thread": t["sciml_1_thread"] / t["numpy"],
                      "max_difference_after_5_steps": agree})
-        print(f"{n}²: sciml {t['sciml']:.1f} steps/s, numpy {t['numpy']:.1f} steps/s, ratio "
-              f"{t['sciml'] / t['numpy']:.2f} (agree to {agree:.1e})", flush=True)
+        print(f"{n}²: sciml {t['sciml']:.1f} steps/s ({t['sciml_1_thread']:.1f} on one thread), "
+              f"numpy {t['numpy']:.1f} steps/s, ratio {t['sciml'] / t['numpy']:.2f} "
+              f"({t['sciml_1_thread'] / t['numpy']:.2f} on one thread; agree to {agree:.1e})",
+              flush=True)
     if a.out:
         write_json({"rows": rows, "dt": dt, "device": a.device,
                     "threads": torch.get_num_threads()}, a.out)

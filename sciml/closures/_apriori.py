@@ -71,7 +71,7 @@ def fit_closure(model: torch.nn.Module, data: ClosureSamples, *, epochs: int = 2
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += float(loss) * idx.numel()
+            total += float(loss.detach()) * idx.numel()
         sched.step()
         history.append(total / n)
         if progress is not None:

@@ -195,8 +195,8 @@ class MomentSolver2D:
         `save_every` (default: only the start and the end) as a :class:`MomentRun`.
         `callback(step, z)` is called at each snapshot (progress bars). `detach=False` keeps the
         autograd graph (a-posteriori training, parameter estimation). Raises
-        :class:`FloatingPointError` if the state blows up (|z| ≥ 1 or non-finite), which
-        signals a too-large dt."""
+        :class:`FloatingPointError` if the state leaves the realizable range (|z| ≥ 1 or
+        non-finite at a snapshot): too large a dt, or a grid too coarse for the defects."""
         if z0.ndim != 3 or z0.shape[1:] != (self.n, self.n):
             raise ValueError(f"z0 must have shape (B, {self.n}, {self.n})")
         steps = _steps(t_end, self.dt, "t_end")
@@ -234,5 +234,6 @@ def _check_state(z: torch.Tensor, t: float) -> None:
     with torch.no_grad():
         big = z.abs().max()
     if not torch.isfinite(big) or big >= 1:
-        raise FloatingPointError(f"the moment solver blew up at t={t:g} (max |z| = "
-                                 f"{float(big):.3g}); reduce dt")
+        raise FloatingPointError(f"the moment solver left the realizable range |z| < 1 at "
+                                 f"t={t:g} (max |z| = {float(big):.3g}): reduce dt, or refine "
+                                 "the grid if the defects are under-resolved")
