@@ -56,8 +56,11 @@ def test_quick_inverse(tmp_path):
     assert ds.sizes["x_obs_m"] == 10 and "T_observed" in ds
 
 
-@pytest.mark.parametrize(("case", "key"), [("ch4", "flame_speed"),
-                                         ("counterflow", "strain_eigenvalue")])
+@pytest.mark.parametrize(("case", "key"), [
+    ("ch4", "flame_speed"),
+    # ~3 min on 2 cores: in the slow set to keep the default run inside its budget
+    pytest.param("counterflow", "strain_eigenvalue", marks=pytest.mark.slow),
+])
 def test_quick_premixed(tmp_path, case, key):
     r = _run("--case", case, "--quick", "--out", str(tmp_path), "--seed", "0")
     assert r.returncode == 0, r.stderr
