@@ -39,6 +39,11 @@ class ClosureSamples:
         return ClosureSamples(self.z[idx], self.e[idx], self.m4[idx])
 
 
+def _sq(w: torch.Tensor) -> torch.Tensor:
+    """|w|², with a gradient also where w = 0 (that of abs() is undefined there)."""
+    return w.real ** 2 + w.imag ** 2
+
+
 def relative_error(pred: torch.Tensor, target: torch.Tensor) -> float:
     """‖pred − target‖₂ / ‖target‖₂ over all samples."""
     return float(torch.linalg.vector_norm(pred - target) / torch.linalg.vector_norm(target))
@@ -67,7 +72,7 @@ def fit_closure(model: torch.nn.Module, data: ClosureSamples, *, epochs: int = 2
         total = 0.0
         for i in range(0, n, batch):
             idx = perm[i:i + batch]
-            loss = (model(z[idx], e[idx]) - m4[idx]).abs().pow(2).mean()
+            loss = _sq(model(z[idx], e[idx]) - m4[idx]).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()

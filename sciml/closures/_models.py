@@ -8,14 +8,17 @@ real coefficients that depend only on the invariants
 
 keep that, and also equivariance under reflections (z, e, m₄ → conjugates).
 
-- :class:`InvariantClosure`: m₄ = z² H₁ + z e H₂ + e² H₃, (H₁, H₂, H₃) = MLP(invariants) — the
+- :class:`InvariantClosure`: m₄ = z² H₁ + z ê H₂ + ê² H₃, (H₁, H₂, H₃) = MLP(invariants) — the
   complex form of the paper's S:T ≈ c₀ I + c₁ D + c₂ E family, which contains Bingham
   (H₁ = H(|z|²), H₂ = H₃ = 0).
-- :class:`BinghamResidualClosure`: m₄ = Bingham(z) + z² G₁ + z e G₂ with G = MLP(invariants):
+- :class:`BinghamResidualClosure`: m₄ = Bingham(z) + z² G₁ + z ê G₂ with G = MLP(invariants):
   a learned correction that starts at Bingham (its last layer starts at zero).
 
-The strain rate is scaled by `e_scale` (a typical |e| of the training data) so the network sees
-O(1) inputs. Call ``model(z, e)`` on complex tensors of any shape; a model is itself a
+The strain rate enters as ê = e / √(e_scale² + |e|²) (`e_scale` a typical |e| of the training
+data): O(1) where the data are, and bounded (|ê| < 1) where a rollout strays beyond them, so an
+unseen strain cannot blow the closure up. :class:`InvariantClosure` also bounds its output
+smoothly, m₄ → m₄ tanh|m₄| / |m₄|, as the true |m₄| ≤ 1 (both factors are invariants, so the
+equivariance holds). Call ``model(z, e)`` on complex tensors of any shape; a model is itself a
 closure of `solvers.spectral.MomentSolver2D` (``closure=model``), which passes e.
 """
 
@@ -35,6 +38,13 @@ def _mlp(n_in: int, width: int, depth: int, n_out: int) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
+def _bounded(m: torch.Tensor) -> torch.Tensor:
+    """m tanh|m| / |m|: |result| < 1, ≈ m for small m, smooth (also at m = 0)."""
+    r2 = m.real ** 2 + m.imag ** 2
+    r = torch.sqrt(torch.where(r2 > 1e-12, r2, 1.0))
+    return m * torch.where(r2 > 1e-12, torch.tanh(r) / r, 1.0 - r2 / 3)
+
+
 class _Base(nn.Module):
     def __init__(self, width: int, depth: int, n_out: int, e_scale: float):
         super().__init__()
@@ -43,31 +53,34 @@ class _Base(nn.Module):
         self.net = _mlp(3, width, depth, n_out)
         self.register_buffer("e_scale", torch.tensor(float(e_scale)))
 
-    def invariants(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
-        """(|z|², |e|², Re(z ē)) with e in units of `e_scale`, stacked on a last axis."""
-        es = e / self.e_scale
+    def scaled_strain(self, e: torch.Tensor) -> torch.Tensor:
+        """ê = e / √(e_scale² + |e|²)."""
+        return e * torch.rsqrt(self.e_scale ** 2 + e.real ** 2 + e.imag ** 2)
+
+    def invariants(self, z: torch.Tensor, es: torch.Tensor) -> torch.Tensor:
+        """(|z|², |ê|², Re(z ê̄)) stacked on a last axis."""
         return torch.stack([z.real ** 2 + z.imag ** 2, es.real ** 2 + es.imag ** 2,
                             (z * es.conj()).real], dim=-1)
 
-    def coefficients(self, z, e):
-        inv = self.invariants(z, e).to(self.net[0].weight.dtype)
+    def coefficients(self, z, es):
+        inv = self.invariants(z, es).to(self.net[0].weight.dtype)
         return self.net(inv).to(z.real.dtype).unbind(-1)
 
 
 class InvariantClosure(_Base):
-    """m₄ = z² H₁ + z e H₂ + e² H₃ with (H₁, H₂, H₃) an MLP of the invariants."""
+    """m₄ = z² H₁ + z ê H₂ + ê² H₃ with (H₁, H₂, H₃) an MLP of the invariants, bounded."""
 
     def __init__(self, width: int = 32, depth: int = 3, e_scale: float = 1.0):
         super().__init__(width, depth, 3, e_scale)
 
     def forward(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
-        h1, h2, h3 = self.coefficients(z, e)
-        es = e / self.e_scale
-        return z * z * h1 + z * es * h2 + es * es * h3
+        es = self.scaled_strain(e)
+        h1, h2, h3 = self.coefficients(z, es)
+        return _bounded(z * z * h1 + z * es * h2 + es * es * h3)
 
 
 class BinghamResidualClosure(_Base):
-    """m₄ = Bingham(z) + z² G₁ + z e G₂ with (G₁, G₂) an MLP of the invariants, started at
+    """m₄ = Bingham(z) + z² G₁ + z ê G₂ with (G₁, G₂) an MLP of the invariants, started at
     zero so training starts from Bingham."""
 
     def __init__(self, width: int = 32, depth: int = 3, e_scale: float = 1.0):
@@ -77,5 +90,6 @@ class BinghamResidualClosure(_Base):
             self.net[-1].bias.zero_()
 
     def forward(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
-        g1, g2 = self.coefficients(z, e)
-        return bingham(z) + z * z * g1 + z * (e / self.e_scale) * g2
+        es = self.scaled_strain(e)
+        g1, g2 = self.coefficients(z, es)
+        return bingham(z) + z * z * g1 + z * es * g2

@@ -34,7 +34,7 @@ from ._params import ActiveFluidParams
 
 @dataclass
 class MomentFields:
-    """Velocity and derived fields of a state z (all (B, n, n))."""
+    """Velocity and derived fields of a state z (all (B, n, ny))."""
 
     u: torch.Tensor  # (B, 2, n, n), real
     e: torch.Tensor  # complex strain rate E₁₁ + i E₁₂
@@ -45,12 +45,13 @@ class MomentFields:
 
 @dataclass
 class MomentRun:
-    """Snapshots of a moment-model run: `times` (T,), `z` (T, B, n, n) complex, on the grid
-    `x` (n,) of both axes; `steps` time steps taken."""
+    """Snapshots of a moment-model run: `times` (T,), `z` (T, B, n, ny) complex, on the grid
+    `x` (n,), `y` (ny,); `steps` time steps taken."""
 
     times: torch.Tensor
     z: torch.Tensor
     x: torch.Tensor
+    y: torch.Tensor
     steps: int
 
     def to_xarray(self):
@@ -59,8 +60,8 @@ class MomentRun:
 
         z = self.z.detach().cpu().numpy()
         dims = ("time", "batch", "x", "y")
-        x = self.x.detach().cpu().numpy()
-        coords = {"time": self.times.numpy(), "batch": range(z.shape[1]), "x": x, "y": x}
+        coords = {"time": self.times.numpy(), "batch": range(z.shape[1]),
+                  "x": self.x.detach().cpu().numpy(), "y": self.y.detach().cpu().numpy()}
         return xr.Dataset(
             {"D11_minus_D22": (dims, z.real, {"long_name": "D11 - D22"}),
              "two_D12": (dims, z.imag, {"long_name": "2 D12"}),
@@ -69,21 +70,24 @@ class MomentRun:
 
 
 class MomentSolver2D:
-    """The moment model on an n × n periodic grid with time step `dt` and a `closure`:
+    """The moment model on an n × ny periodic grid (default ny = n; box L × L ny/n, the same
+    spacing in y) with time step `dt` and a `closure`:
     ``"bingham"``, ``"quadratic"``, or a callable ``m4(z, e)`` of z and the strain rate e
     (complex tensors of one shape) — a learned closure (`sciml.closures`); one with the
     attribute ``uses_strain = False`` is evaluated once per step instead of once per Stokes
     iteration."""
 
     def __init__(self, params: ActiveFluidParams, n: int = 64, dt: float = 1e-3,
-                 closure="bingham", *, stokes_iterations: int = 4,
+                 closure="bingham", *, ny: int | None = None, stokes_iterations: int = 4,
                  device: str | torch.device = "cpu", dtype: torch.dtype = torch.float64):
         _check_grid("n", n)
+        ny = n if ny is None else ny
+        _check_grid("ny", ny)
         _check_dt(dt)
         params.check_dt(dt)
         if not isinstance(stokes_iterations, int) or stokes_iterations < 1:
             raise ValueError(f"stokes_iterations={stokes_iterations!r} must be an integer >= 1")
-        self.params, self.n, self.dt = params, n, float(dt)
+        self.params, self.n, self.ny, self.dt = params, n, ny, float(dt)
         self.closure = get_closure(closure)
         self._strain_dependent = getattr(self.closure, "uses_strain", True)
         self.stokes_iterations = stokes_iterations
@@ -91,14 +95,18 @@ class MomentSolver2D:
         kw = {"device": self.device, "dtype": dtype}
         L = float(params.L)
         self.x = torch.arange(n, **kw) * (L / n)
+        self.y = torch.arange(ny, **kw) * (L / n)
+        self.Ly = L * ny / n
         k_i = torch.fft.fftfreq(n, d=1.0 / n, **kw)
-        k = (2 * math.pi / L) * k_i
-        self.kx, self.ky = k[:, None], k[None, :]  # axis 1 is x, axis 2 is y
+        l_i = torch.fft.fftfreq(ny, d=1.0 / ny, **kw)
+        self.kx = (2 * math.pi / L) * k_i[:, None]  # axis 1 is x, axis 2 is y
+        self.ky = (2 * math.pi / self.Ly) * l_i[None, :]
         self.k2 = self.kx ** 2 + self.ky ** 2
         self.inv_k2 = torch.where(self.k2 > 0, 1.0 / torch.where(self.k2 > 0, self.k2, 1.0),
                                   0.0)
-        self.mask = dealias_mask(k_i, n)[:, None] & dealias_mask(k_i, n)[None, :]
-        self.linear = -float(params.dT) * self.k2 - 4 * float(params.dR)
+        self.mask = dealias_mask(k_i, n)[:, None] & dealias_mask(l_i, ny)[None, :]
+        # tensors dT, dR (parameter estimation) keep their gradient
+        self.linear = -params.dT * self.k2 - 4 * params.dR
 
     # -- spectral helpers ------------------------------------------------------------------
     # Real fields travel in pairs as one complex field: FFT(a + ib) = â + i b̂, so a Stokes
@@ -137,7 +145,7 @@ class MomentSolver2D:
         p = self.params
         uh = u_hat
         if uh is None:
-            uh = torch.zeros(z.shape[0], 2, self.n, self.n, device=z.device, dtype=z.dtype)
+            uh = torch.zeros(z.shape[0], 2, self.n, self.ny, device=z.device, dtype=z.dtype)
         e = self._strain(uh)
         m4 = self.closure(z, e)
         for _ in range(self.stokes_iterations):
@@ -172,9 +180,10 @@ class MomentSolver2D:
         g = torch.Generator(device="cpu").manual_seed(seed)
         r = torch.rand(batch, waves, 4, generator=g, dtype=self.dtype).to(self.device)
         kk = torch.randint(-4, 5, (batch, waves, 2), generator=g).to(self.device, self.dtype)
-        X, Y = torch.meshgrid(self.x, self.x, indexing="ij")
+        X, Y = torch.meshgrid(self.x, self.y, indexing="ij")
         kx = (2 * math.pi / float(self.params.L)) * kk[..., 0, None, None]
-        ky = (2 * math.pi / float(self.params.L)) * kk[..., 1, None, None]
+        ky = (2 * math.pi / self.Ly) * torch.clamp(kk[..., 1, None, None],
+                                                   -(self.ny // 3 - 1), self.ny // 3 - 1)
         phase = kx * X + ky * Y + 2 * math.pi * r[..., 0, None, None]
         amp = torch.polar(r[..., 1, None, None], 2 * math.pi * r[..., 2, None, None])
         z = (amp * torch.cos(phase)).sum(1)
@@ -184,21 +193,21 @@ class MomentSolver2D:
                    mode: int = 1) -> torch.Tensor:
         """z = i · amplitude · cos(2π mode x / L): a shear perturbation of the isotropic state."""
         k = 2 * math.pi * mode / float(self.params.L)
-        z = 1j * amplitude * torch.cos(k * self.x)[:, None].expand(self.n, self.n)
+        z = 1j * amplitude * torch.cos(k * self.x)[:, None].expand(self.n, self.ny)
         return z.to(torch.complex128 if self.dtype == torch.float64
                     else torch.complex64).expand(batch, -1, -1).clone()
 
     # -- time stepping ---------------------------------------------------------------------
     def run(self, z0: torch.Tensor, t_end: float, *, save_every: float | None = None,
             callback=None, detach: bool = True) -> MomentRun:
-        """Advance z from `z0` (B, n, n) to `t_end`; returns the snapshots at multiples of
+        """Advance z from `z0` (B, n, ny) to `t_end`; returns the snapshots at multiples of
         `save_every` (default: only the start and the end) as a :class:`MomentRun`.
         `callback(step, z)` is called at each snapshot (progress bars). `detach=False` keeps the
         autograd graph (a-posteriori training, parameter estimation). Raises
         :class:`FloatingPointError` if the state leaves the realizable range (|z| ≥ 1 or
         non-finite at a snapshot): too large a dt, or a grid too coarse for the defects."""
-        if z0.ndim != 3 or z0.shape[1:] != (self.n, self.n):
-            raise ValueError(f"z0 must have shape (B, {self.n}, {self.n})")
+        if z0.ndim != 3 or z0.shape[1:] != (self.n, self.ny):
+            raise ValueError(f"z0 must have shape (B, {self.n}, {self.ny})")
         steps = _steps(t_end, self.dt, "t_end")
         every = steps if save_every is None else _steps(save_every, self.dt, "save_every")
         dt, L = self.dt, self.linear
@@ -227,7 +236,7 @@ class MomentSolver2D:
                 (3 - 2 * dt * L), hat
             n_old = n_new
         return MomentRun(torch.tensor(times, dtype=torch.float64), torch.stack(snaps), self.x,
-                         steps)
+                         self.y, steps)
 
 
 def _check_state(z: torch.Tensor, t: float) -> None:

@@ -1,6 +1,11 @@
-"""Learned closures: rotation and reflection equivariance, isotropic limit, autograd, and a
-seeded a-priori fit to kinetic data that beats Bingham on held-out trajectories."""
+"""Learned closures: rotation and reflection equivariance, isotropic limit, autograd; a seeded
+a-priori fit to kinetic data that beats Bingham on held-out runs; a-posteriori training
+through the differentiable moment solver; parameter recovery from a trajectory."""
 
+import copy
+import math
+
+import numpy as np
 import pytest
 import torch
 
@@ -8,9 +13,12 @@ from sciml.closures import (
     BinghamResidualClosure,
     ClosureSamples,
     InvariantClosure,
+    estimate_parameter,
     fit_closure,
     relative_error,
+    rollout,
     split_cases,
+    train_a_posteriori,
 )
 from solvers.spectral import ActiveFluidParams, MomentSolver2D, bingham, kinetic_closure_data
 
@@ -57,19 +65,70 @@ def test_learned_closure_runs_in_the_moment_solver():
     assert torch.isfinite(z).all()
 
 
-def test_seeded_fit_beats_bingham_on_held_out_runs():
+@pytest.fixture(scope="module")
+def fitted():
+    """Kinetic data (4 parameter sets × 2 runs, t ≤ 6, weakly to moderately ordered: ζ ≤ 0.6
+    keeps Ψ resolved on 64 angles), 2 runs held out, and a seeded a-priori fit."""
     params = [ActiveFluidParams(alpha=a, zeta=zeta) for a in (-1.5, -3.0)
-              for zeta in (0.5, 1.5)]
-    ds = kinetic_closure_data(params, nx=32, ntheta=32, dt=0.01, t_end=6.0, save_every=0.25,
+              for zeta in (0.3, 0.6)]
+    ds = kinetic_closure_data(params, nx=32, ntheta=64, dt=0.01, t_end=6.0, save_every=0.25,
                               amplitude=0.3, runs=2, seed=0)
     train, test = split_cases(ds, 0.25, seed=1)
     tr = ClosureSamples.from_dataset(ds, cases=train)
-    te = ClosureSamples.from_dataset(ds, cases=test)
-    e_scale = float(tr.e.abs().mean())
     torch.manual_seed(0)
-    model = InvariantClosure(width=32, depth=2, e_scale=e_scale).double()
+    model = InvariantClosure(width=32, depth=2, e_scale=float(tr.e.abs().mean())).double()
     fit_closure(model, tr, epochs=150, batch=1024, lr=3e-3, seed=0)
+    return ds, train, test, model
+
+
+def _rollout_errors(closure, ds, cases):
+    """Relative L2 error of z(x, t) of moment-model rollouts from the kinetic initial states."""
+    z_all = torch.as_tensor(ds["z_real"].values + 1j * ds["z_imag"].values)
+    out = []
+    for c in cases:
+        p = ActiveFluidParams(**{k: float(ds[k].values[c]) for k in
+                                 ("alpha", "beta", "zeta", "dT", "dR", "L")})
+        _, z = rollout(closure, p, z_all[c, :1], float(ds.time[-1]), 0.01,
+                       save_every=float(ds.time[1]))
+        out.append(float((z[:, 0] - z_all[c]).abs().norm() / z_all[c].abs().norm()))
+    return np.array(out)
+
+
+def test_seeded_fit_beats_bingham_on_held_out_runs(fitted):
+    ds, _, test, model = fitted
+    te = ClosureSamples.from_dataset(ds, cases=test)
     with torch.no_grad():
         err_learned = relative_error(model(te.z, te.e), te.m4)
     err_bingham = relative_error(bingham(te.z), te.m4)
-    assert err_learned < 0.7 * err_bingham, (err_learned, err_bingham)  # seen: 0.16 vs 0.29
+    # seen: 0.15 against 0.37 (transient-heavy data, as the paper's ~20 % in transients)
+    assert err_learned < 0.6 * err_bingham, (err_learned, err_bingham)
+
+
+def test_a_posteriori_training_improves_held_out_rollouts(fitted):
+    ds, train, test, model = fitted
+    model = copy.deepcopy(model)
+    with torch.no_grad():
+        bingham_err = _rollout_errors("bingham", ds, test)
+        before = _rollout_errors(model, ds, test)
+    history = train_a_posteriori(model, ds, cases=train, dt=0.01, iterations=30, starts=8,
+                                 lr=3e-4, seed=0)
+    with torch.no_grad():
+        after = _rollout_errors(model, ds, test)
+    # seen: Bingham 0.021, 0.075; a priori 0.014, 0.024; a posteriori (60 its) 0.012, 0.019
+    assert np.all(before < bingham_err), (before, bingham_err)
+    assert np.all(after < before), (after, before)
+    assert np.isfinite(history).all()
+
+
+def test_alpha_is_recovered_from_a_trajectory():
+    n = 32
+    x = torch.arange(n, dtype=torch.float64) * (10.0 / n)
+    k = 2 * math.pi / 10.0
+    z0 = (0.2j * torch.cos(k * x) + 0.1 * torch.sin(2 * k * x)
+          + 0.05j * torch.cos(3 * k * x + 0.3))[None]
+    true = ActiveFluidParams(alpha=-2.3, zeta=0.8)
+    times, z_obs = rollout("bingham", true, z0, 2.0, 0.02, save_every=0.5)
+    est, history = estimate_parameter("alpha", -1.5, true.replace(alpha=-1.5), z_obs, times,
+                                      0.02, iterations=10)
+    assert est == pytest.approx(-2.3, abs=1e-6)
+    assert history[-1] < 1e-10 * history[0]
