@@ -125,8 +125,9 @@ class Kinetic1D:
     def isotropic(self, batch: int = 1, *, amplitude: float = 0.0, mode: int = 1,
                   seed: int | None = None) -> torch.Tensor:
         """Ψ = (1 + perturbation)/(2π): with `seed` None a shear perturbation
-        ``amplitude · cos(2π mode x/L) · sin 2θ``; with a `seed`, random plane waves in x and
-        the first angular modes of that amplitude."""
+        ``amplitude · cos(2π mode x/L) · sin 2θ``; with a `seed`, 8 random plane waves in x
+        (wavenumbers 1-4 × 2π/L) in the 2θ harmonic only, so the perturbation is one of D
+        and m₄ starts at zero; total amplitude `amplitude`."""
         x = self.x[:, None]
         th = self.theta[None, :]
         if seed is None:
@@ -137,14 +138,12 @@ class Kinetic1D:
             g = torch.Generator(device="cpu").manual_seed(seed)
             pert = torch.zeros(batch, self.nx, self.ntheta, device=self.device,
                                dtype=self.dtype)
-            for kx in range(1, 5):
-                for mth in (1, 2):
-                    a = torch.rand(batch, 4, generator=g, dtype=self.dtype).to(self.device)
-                    kk = 2 * math.pi * kx / float(self.params.L)
-                    ph = 2 * math.pi * a
-                    pert = pert + (amplitude / 8) * (
-                        torch.cos(kk * x + ph[:, 0, None, None])
-                        * torch.cos(mth * 2 * th + ph[:, 1, None, None]))
+            for kx in (1, 1, 2, 2, 3, 3, 4, 4):
+                ph = 2 * math.pi * torch.rand(batch, 2, generator=g,
+                                              dtype=self.dtype).to(self.device)
+                kk = 2 * math.pi * kx / float(self.params.L)
+                pert = pert + (amplitude / 8) * (torch.cos(kk * x + ph[:, 0, None, None])
+                                                 * torch.cos(2 * th + ph[:, 1, None, None]))
         return (1.0 + pert) / (2 * math.pi)
 
     # -- time stepping ---------------------------------------------------------------------
