@@ -15,7 +15,7 @@
    |z| (relative to its maximum) and relative L2 error of the time-averaged velocity power
    spectrum E(k) over the second half.
 
-Run time on 2 cores: ~4 min (``--quick`` ~1 min).
+Run time on 2 cores: ~6 min (``--quick`` ~1 min).
 Command: python cases/active_fluid_closure.py [--quick] [--out DIR] [--seed N]
          [--device cpu|cuda]
 """
