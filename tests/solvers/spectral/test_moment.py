@@ -7,7 +7,15 @@ import math
 import pytest
 import torch
 
-from solvers.spectral import ActiveFluidParams, Kinetic1D, MomentSolver2D, m4_quadrature
+from solvers.spectral import (
+    ActiveFluidParams,
+    Kinetic1D,
+    MomentSolver2D,
+    energy_spectrum,
+    m4_quadrature,
+    order_parameter,
+    u_rms,
+)
 
 CASES = [(-1.0, 0.0, 20.0, 1), (-3.0, 0.5, 10.0, 2), (-2.0, 0.3, 10.0, 1)]
 
@@ -97,3 +105,19 @@ def test_bad_input_and_blow_up_are_reported():
     s = MomentSolver2D(ActiveFluidParams(), n=16, dt=0.01)
     with pytest.raises(FloatingPointError, match="realizable range"):
         s.run(torch.full((1, 16, 16), 1.2 + 0j, dtype=torch.complex128), 0.02)
+
+
+def test_diagnostics_of_a_known_field():
+    # u = (a cos(2π·3x/L), 0): energy ½⟨|u|²⟩ = a²/4, all in shell 3; |z| = 0.4 everywhere
+    n, L, a = 32, 10.0, 0.7
+    x = torch.arange(n, dtype=torch.float64) * (L / n)
+    u = torch.zeros(1, 2, n, n, dtype=torch.float64)
+    u[0, 0] = a * torch.cos(2 * math.pi * 3 * x / L)[:, None]
+    k, e = energy_spectrum(u, L)
+    assert k[2].item() == pytest.approx(2 * math.pi * 3 / L)
+    assert e[0, 2].item() == pytest.approx(a ** 2 / 4, rel=1e-12)
+    assert e.sum().item() == pytest.approx(a ** 2 / 4, rel=1e-12)
+    assert u_rms(u).item() == pytest.approx(a / math.sqrt(2), rel=1e-12)
+    z = torch.polar(torch.full((1, n, n), 0.4, dtype=torch.float64),
+                    torch.rand(1, n, n, dtype=torch.float64))
+    assert order_parameter(z).item() == pytest.approx(0.4, rel=1e-12)
