@@ -34,7 +34,7 @@ from solvers.battery import CellParameters, chen2020
 from ..pinn import Checkpoint, Schedule, configure, deepxde
 from ..pinn import train as train_model
 from ._forward import SCALES
-from ._spm_pinn import SPMSurrogate, SPMSurrogateConfig, train_spm_surrogate
+from ._spm_pinn import SPMSurrogate, SPMSurrogateConfig, batched_forward, train_spm_surrogate
 
 GAP_SCALE = 0.05
 """Volts per unit C-rate of level 1's output."""
@@ -137,17 +137,7 @@ class P2DSurrogate:
     def forward(self, t_obs: np.ndarray, c_rate: float = 1.0):
         """Batched forward model ``theta (B, 2) -> V(t_obs) (B, n)`` in the order of `names`."""
         self._check_rate(c_rate)
-        t_obs = np.asarray(t_obs, dtype=float)
-        t_end = self.config.t_end(c_rate)
-        if t_obs.max() > t_end * (1 + 1e-9) or t_obs.min() < 0:
-            raise ValueError(f"t_obs must lie in [0, {t_end:g}] s at {c_rate:g}C")
-
-        def fwd(theta):
-            theta = np.atleast_2d(theta)
-            return self.voltage(t_obs[None, :], theta[:, 0:1], theta[:, 1:2], c_rate)
-
-        fwd.names = self.names
-        return fwd
+        return batched_forward(self, t_obs, self.config.t_end(c_rate), c_rate)
 
     def save(self, path) -> None:
         torch.save({"kind": "p2d", "state": self.net.state_dict(), "config": self.config,

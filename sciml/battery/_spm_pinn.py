@@ -150,16 +150,7 @@ class SPMSurrogate:
     def forward(self, t_obs: np.ndarray, c_rate: float | None = None):
         """Batched forward model ``theta (B, 2) -> V(t_obs) (B, n)`` in the order of `names`,
         at the trained C-rate or at `c_rate` (see :meth:`surface`)."""
-        t_obs = np.asarray(t_obs, dtype=float)
-        if t_obs.max() > self.t_end * (1 + 1e-9) or t_obs.min() < 0:
-            raise ValueError(f"t_obs must lie in [0, t_end={self.t_end:g}] s")
-
-        def fwd(theta):
-            theta = np.atleast_2d(theta)
-            return self.voltage(t_obs[None, :], theta[:, 0:1], theta[:, 1:2], c_rate)
-
-        fwd.names = self.names
-        return fwd
+        return batched_forward(self, t_obs, self.t_end, c_rate)
 
     def blob(self) -> dict:
         """Weights plus the metadata that rebuilds the surrogate (what :meth:`save` writes)."""
@@ -187,6 +178,21 @@ class SPMSurrogate:
     def load(cls, path, *, device="cpu") -> SPMSurrogate:
         return cls.from_blob(torch.load(path, map_location=device, weights_only=False),
                              device=device)
+
+
+def batched_forward(surrogate, t_obs, t_end: float, c_rate):
+    """``theta (B, 2) -> surrogate.voltage(t_obs, θ₁, θ₂, c_rate) (B, n)`` with the
+    surrogate's parameter `names`, after checking that `t_obs` lies in [0, t_end]."""
+    t_obs = np.asarray(t_obs, dtype=float)
+    if t_obs.max() > t_end * (1 + 1e-9) or t_obs.min() < 0:
+        raise ValueError(f"t_obs must lie in [0, t_end={t_end:g}] s")
+
+    def fwd(theta):
+        theta = np.atleast_2d(theta)
+        return surrogate.voltage(t_obs[None, :], theta[:, 0:1], theta[:, 1:2], c_rate)
+
+    fwd.names = surrogate.names
+    return fwd
 
 
 def _solver_data(params, c_rate, t_end, config):
