@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 import xarray as xr
 
 from ._backend import deepxde
@@ -70,7 +73,8 @@ def _recorder(variables: Sequence[PositiveVariable | BoundedVariable | RealVaria
                 loss = np.atleast_1d(np.asarray(self.model.train_state.loss_train, dtype=float))
                 rows.append((phase, step, loss.copy(), [v.value for v in variables]))
             done = step - start
-            if checkpoint is not None and done - self.saved >= schedule.checkpoint_every:
+            if (checkpoint is not None and done - self.saved >= schedule.checkpoint_every
+                    and _finite(self.model, variables)):
                 checkpoint.save(self.model, phase, done, rows)
                 self.saved = done
 
@@ -120,16 +124,70 @@ def train(model, variables: Sequence[PositiveVariable | BoundedVariable | RealVa
     if before_lbfgs is not None and lbfgs_left > 0:
         before_lbfgs()
     if lbfgs_left > 0:
+        saved, n_rows = _snapshot(model.net, variables), len(rows)
         dde.optimizers.config.set_LBFGS_options(maxiter=lbfgs_left, gtol=0.0, ftol=0.0)
         ext = [v.raw for v in variables if getattr(v, "lbfgs", True)]
         model.compile("L-BFGS", external_trainable_variables=ext, loss_weights=loss_weights)
+        _reject_nonfinite_trials(model.opt)
         model.train_state.iteration = model.train_state.step = schedule.adam + done["lbfgs"]
         model.train(verbose=0, display_every=max(lbfgs_left, 1),
                     callbacks=[_recorder(variables, schedule, rows, "lbfgs",
                                          progress, checkpoint, schedule.adam)])
+        if not _finite(model, variables):
+            # Not expected with the guard above; never hand back a NaN network.
+            _restore(model.net, variables, saved)
+            del rows[n_rows:]
+            warnings.warn("L-BFGS ended at a non-finite loss; kept the state before it",
+                          RuntimeWarning, stacklevel=2)
         if checkpoint is not None:
             checkpoint.save(model, "lbfgs", schedule.lbfgs, rows)
     return _history(rows, variables)
+
+
+def _reject_nonfinite_trials(opt: torch.optim.LBFGS) -> None:
+    """Make `opt`'s strong-Wolfe line search treat a non-finite loss as a failed trial.
+
+    A trial step can overflow the network (the first L-BFGS directions can be long), and
+    PyTorch's line search, whose tests are comparisons, then takes NaN for progress: it
+    extrapolates further and the whole phase ends in NaN. Here such a trial reports a loss
+    far above the best one seen, with a zero gradient, so the search backtracks into the
+    bracket of finite points instead."""
+    step, best = opt.step, [math.inf]
+
+    def guarded_step(closure):
+        def safe_closure():
+            loss = closure()
+            if torch.isfinite(loss):
+                best[0] = min(best[0], float(loss.detach()))
+                return loss
+            for group in opt.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        p.grad.zero_()
+            worse = 1e3 * best[0] if math.isfinite(best[0]) and best[0] > 0 else 1e30
+            return torch.full_like(loss, worse)
+        return step(safe_closure)
+
+    opt.step = guarded_step
+
+
+def _snapshot(net, variables) -> tuple[dict, list]:
+    return ({k: t.detach().clone() for k, t in net.state_dict().items()},
+            [v.raw.detach().clone() for v in variables])
+
+
+def _restore(net, variables, saved) -> None:
+    net.load_state_dict(saved[0])
+    with torch.no_grad():
+        for v, raw in zip(variables, saved[1], strict=True):
+            v.raw.copy_(raw)
+
+
+def _finite(model, variables) -> bool:
+    loss = np.asarray(model.train_state.loss_train, dtype=float)
+    return bool(np.all(np.isfinite(loss))
+                and all(torch.isfinite(p).all() for p in model.net.parameters())
+                and all(torch.isfinite(v.raw).all() for v in variables))
 
 
 def _history(rows, variables) -> xr.Dataset:
