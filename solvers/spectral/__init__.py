@@ -1,5 +1,5 @@
 """Periodic pseudo-spectral active-fluid solvers (torch, any device, differentiable): the
-1D(x)+θ kinetic reference and the 2D moment model with its closures."""
+1D(x)+θ and 2D kinetic references and the 2D moment model with its closures."""
 
 from ._closures import CLOSURES as CLOSURES
 from ._closures import bingham as bingham
@@ -14,6 +14,7 @@ from ._diagnostics import order_parameter as order_parameter
 from ._diagnostics import u_rms as u_rms
 from ._kinetic import Kinetic1D as Kinetic1D
 from ._kinetic import KineticRun as KineticRun
+from ._kinetic2d import Kinetic2D as Kinetic2D
 from ._moment import MomentFields as MomentFields
 from ._moment import MomentRun as MomentRun
 from ._moment import MomentSolver2D as MomentSolver2D

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 import torch
 
 from ._closures import closure as get_closure
-from ._kinetic import _check_dt, _check_grid, _steps, dealias_mask
+from ._kinetic import _check_dt, _steps
 from ._params import ActiveFluidParams
+from ._stokes import PeriodicBox2D
 
 
 @dataclass
@@ -69,7 +70,7 @@ class MomentRun:
             coords=coords, attrs={"steps": self.steps})
 
 
-class MomentSolver2D:
+class MomentSolver2D(PeriodicBox2D):
     """The moment model on an n × ny periodic grid (default ny = n; box L × L ny/n, the same
     spacing in y) with time step `dt` and a `closure`:
     ``"bingham"``, ``"quadratic"``, or a callable ``m4(z, e)`` of z and the strain rate e
@@ -80,63 +81,21 @@ class MomentSolver2D:
     def __init__(self, params: ActiveFluidParams, n: int = 64, dt: float = 1e-3,
                  closure="bingham", *, ny: int | None = None, stokes_iterations: int = 4,
                  device: str | torch.device = "cpu", dtype: torch.dtype = torch.float64):
-        _check_grid("n", n)
-        ny = n if ny is None else ny
-        _check_grid("ny", ny)
+        super().__init__(params.L, n, ny, device=device, dtype=dtype)
         _check_dt(dt)
         params.check_dt(dt)
         if not isinstance(stokes_iterations, int) or stokes_iterations < 1:
             raise ValueError(f"stokes_iterations={stokes_iterations!r} must be an integer >= 1")
-        self.params, self.n, self.ny, self.dt = params, n, ny, float(dt)
+        self.params, self.dt = params, float(dt)
         self.closure = get_closure(closure)
         self._strain_dependent = getattr(self.closure, "uses_strain", True)
         self.stokes_iterations = stokes_iterations
-        self.device, self.dtype = torch.device(device), dtype
-        kw = {"device": self.device, "dtype": dtype}
-        L = float(params.L)
-        self.x = torch.arange(n, **kw) * (L / n)
-        self.y = torch.arange(ny, **kw) * (L / n)
-        self.Ly = L * ny / n
-        k_i = torch.fft.fftfreq(n, d=1.0 / n, **kw)
-        l_i = torch.fft.fftfreq(ny, d=1.0 / ny, **kw)
-        self.kx = (2 * math.pi / L) * k_i[:, None]  # axis 1 is x, axis 2 is y
-        self.ky = (2 * math.pi / self.Ly) * l_i[None, :]
-        self.k2 = self.kx ** 2 + self.ky ** 2
-        self.inv_k2 = torch.where(self.k2 > 0, 1.0 / torch.where(self.k2 > 0, self.k2, 1.0),
-                                  0.0)
-        self.mask = dealias_mask(k_i, n)[:, None] & dealias_mask(l_i, ny)[None, :]
         # tensors dT, dR (parameter estimation) keep their gradient
         self.linear = -params.dT * self.k2 - 4 * params.dR
 
-    # -- spectral helpers ------------------------------------------------------------------
-    # Real fields travel in pairs as one complex field: FFT(a + ib) = â + i b̂, so a Stokes
-    # solve costs one forward transform and the strain rate e = E₁₁ + i E₁₂ one inverse.
-    @staticmethod
-    def _reversed(h):
-        """h(−k) on the FFT grid."""
-        return torch.roll(torch.flip(h, (-2, -1)), shifts=(1, 1), dims=(-2, -1))
-
-    def _velocity_hat(self, s):
-        """û (B, 2, n, n), dealiased, of the traceless stress with complex form `s`."""
-        sh = torch.fft.fft2(s)
-        sh_neg = self._reversed(sh).conj()
-        h11, h12 = 0.25 * (sh + sh_neg), -0.25j * (sh - sh_neg)  # FFT of Σ₁₁, Σ₁₂
-        f1 = 1j * (self.kx * h11 + self.ky * h12)
-        f2 = 1j * (self.kx * h12 - self.ky * h11)
-        kf = (self.kx * f1 + self.ky * f2) * self.inv_k2
-        return torch.stack([(f1 - self.kx * kf) * self.inv_k2 * self.mask,
-                            (f2 - self.ky * kf) * self.inv_k2 * self.mask], dim=1)
-
-    def _strain(self, uh):
-        """e = E₁₁ + i E₁₂ from û (one inverse transform)."""
-        u1, u2 = uh[:, 0], uh[:, 1]
-        return torch.fft.ifft2(1j * self.kx * u1 - 0.5 * (self.ky * u1 + self.kx * u2))
-
     def stokes(self, s: torch.Tensor) -> torch.Tensor:
         """Velocity (B, 2, n, n) of the traceless stress with complex form `s`."""
-        uh = self._velocity_hat(s)
-        u = torch.fft.ifft2(uh[:, 0] + 1j * uh[:, 1])
-        return torch.stack([u.real, u.imag], dim=1)
+        return self.velocity(self.velocity_hat(s))
 
     def fields(self, z: torch.Tensor, u_hat: torch.Tensor | None = None) -> MomentFields:
         """Velocity, strain rate, vorticity and closure m₄ of `z`, iterating Stokes from the
@@ -146,19 +105,17 @@ class MomentSolver2D:
         uh = u_hat
         if uh is None:
             uh = torch.zeros(z.shape[0], 2, self.n, self.ny, device=z.device, dtype=z.dtype)
-        e = self._strain(uh)
+        e = self.strain(uh)
         m4 = self.closure(z, e)
         for _ in range(self.stokes_iterations):
             active = (p.alpha - p.zeta * p.beta / 2) * z + \
                 (p.zeta * p.beta / 2) * z.conj() * m4
-            uh = self._velocity_hat(active + (p.beta / 2) * (e + e.conj() * m4))
-            e = self._strain(uh)
+            uh = self.velocity_hat(active + (p.beta / 2) * (e + e.conj() * m4))
+            e = self.strain(uh)
             if self._strain_dependent:
                 m4 = self.closure(z, e)
-        u = torch.fft.ifft2(uh[:, 0] + 1j * uh[:, 1])
-        omega = torch.fft.ifft2(1j * (self.kx * uh[:, 1] - self.ky * uh[:, 0])).real
-        return MomentFields(u=torch.stack([u.real, u.imag], dim=1), e=e, omega=omega,
-                            u_hat=uh, m4=m4)
+        return MomentFields(u=self.velocity(uh), e=e, omega=self.vorticity(uh), u_hat=uh,
+                            m4=m4)
 
     def nonlinear(self, z: torch.Tensor, u_hat: torch.Tensor | None = None):
         """Spectral explicit part of the right-hand side, dealiased, and the spectral
