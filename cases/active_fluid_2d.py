@@ -3,20 +3,26 @@
 Physics (see `solvers.spectral`): the orientation tensor D of immotile extensors, as
 z = (D₁₁ − D₂₂) + 2i D₁₂, advected and rotated by the Stokes flow its active stress drives,
 with translational and rotational diffusion and steric alignment; the fourth moment comes from a
-closure (``--closure bingham`` by default, ``quadratic``). IMEX SBDF2, 2/3 dealiasing, float64.
+closure (``--closure bingham`` by default, ``quadratic``, or ``learned``: a closure written by
+``cases/active_fluid_closure.py``, read from ``--closure-file``). IMEX SBDF2, 2/3 dealiasing,
+float64.
 
 - ``--linear-mode K``: a small shear perturbation of wavenumber k = 2πK/L on the isotropic
   state; the growth rate of its amplitude, fitted over the second half of the run, against the
   linear theory σ(k) = ζ − 4 d_R − d_T k² + (ζβ/2 − α)/(4 + β/2).
 - otherwise a turbulence run from the isotropic state plus random plane waves: box-mean order
-  parameter |z| and r.m.s. speed over time, velocity power spectrum E(k), vorticity snapshots.
+  parameter |z| and r.m.s. speed over time, velocity power spectrum E(k), vorticity snapshots
+  (the last as ``vorticity.png``, the run as the animation ``vorticity.gif``). The run state is
+  checkpointed (``checkpoint.pt``, at most every ``--checkpoint-every`` seconds); ``--resume``
+  continues an interrupted run from it and ends where the uninterrupted run would.
 
 Run time on 2 cores: ~1 min at the default 128², t_end 20 (``--quick``: 64², t_end 4, ~5 s).
 A grid too coarse for the defects of the ordered state (or too large a dt) drives |z| past 1,
 which stops the run with a message.
 Command: python cases/active_fluid_2d.py [--alpha A] [--beta B] [--zeta Z] [--dT D] [--dR D]
-         [--L L] [--n N] [--dt DT] [--t-end T] [--closure bingham|quadratic]
-         [--linear-mode K] [--quick] [--out DIR] [--device cpu|cuda]
+         [--L L] [--n N] [--dt DT] [--t-end T] [--closure bingham|quadratic|learned]
+         [--closure-file FILE] [--linear-mode K] [--resume] [--checkpoint-every S] [--quick]
+         [--out DIR] [--device cpu|cuda]
 """
 
 from __future__ import annotations
@@ -24,20 +30,26 @@ from __future__ import annotations
 import math
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 
 from sciml.case import CaseFailure, UserInputError, case_parser, number, run_case
-from sciml.io import save_figure, write_dataset
+from sciml.closures import load_closure
+from sciml.io import load_checkpoint, save_animation, save_checkpoint, save_figure, write_dataset
 from solvers.spectral import (
     ActiveFluidParams,
     MomentSolver2D,
+    MomentState,
     energy_spectrum,
     order_parameter,
     u_rms,
 )
+
+FRAMES = 50  # frames of the vorticity animation
+DEFAULT_CLOSURE = Path("results") / "active_fluid_closure" / "closure_learned_a_posteriori.pt"
 
 
 def build_parser():
@@ -59,8 +71,14 @@ def build_parser():
                    help="time step, > 0 (default 0.01)")
     p.add_argument("--t-end", type=number(0.0), default=None,
                    help="end time, > 0 (default 20, quick 4; linear mode 10)")
-    p.add_argument("--closure", choices=("bingham", "quadratic"), default="bingham",
+    p.add_argument("--closure", choices=("bingham", "quadratic", "learned"), default="bingham",
                    help="fourth-moment closure (default bingham)")
+    p.add_argument("--closure-file", type=Path, default=DEFAULT_CLOSURE,
+                   help="--closure learned: the closure file (default %(default)s)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue from checkpoint.pt in the output directory")
+    p.add_argument("--checkpoint-every", type=number(0.0), default=60.0,
+                   help="seconds between checkpoints of a turbulence run, > 0 (default 60)")
     p.add_argument("--linear-mode", type=int, default=None, metavar="K",
                    help="measure the growth rate of the shear mode k = 2 pi K / L, K >= 1")
     return p
@@ -78,11 +96,20 @@ def main(args, run):
     dt = args.dt or 0.01
     t_end = args.t_end or (10.0 if linear else (4.0 if args.quick else 20.0))
     flags = {"dt": "--dt", "t_end": "--t-end", "dT": "--dT", "dR": "--dR", "L": "--L"}
+    closure = args.closure
+    if closure == "learned":
+        if not args.closure_file.is_file():
+            raise UserInputError(f"argument --closure-file: {args.closure_file} does not exist; "
+                                 "train one with cases/active_fluid_closure.py")
+        try:
+            closure = load_closure(args.closure_file, device=args.device)
+        except ValueError as exc:
+            raise UserInputError(f"argument --closure-file: {exc}") from None
     with run.user_input(flags):
         params = ActiveFluidParams(alpha=args.alpha, beta=args.beta, zeta=args.zeta,
                                    dT=args.dT, dR=args.dR, L=args.L)
         params.check_dt(dt)
-        solver = MomentSolver2D(params, n=n, dt=dt, closure=args.closure, device=args.device)
+        solver = MomentSolver2D(params, n=n, dt=dt, closure=closure, device=args.device)
         if round(t_end / dt) * dt - t_end > 1e-9 * t_end:
             raise ValueError(f"t_end={t_end:g} must be a multiple of dt={dt:g}")
 
@@ -93,22 +120,45 @@ def main(args, run):
         z0 = solver.isotropic(1, amplitude=0.05, seed=args.seed)
     every = dt * max(1, round(t_end / dt / 200))
 
-    # Solve
+    # Solve (checkpointed: a turbulence run can be resumed)
     steps = round(t_end / dt)
+    meta = {"argv": {k: str(v) for k, v in sorted(vars(args).items())
+                     if k not in ("resume", "checkpoint_every", "quick", "device")}}
+    ckpt_path = run.path("checkpoint.pt")
+    resume = None
+    if args.resume and ckpt_path.exists():
+        blob = load_checkpoint(ckpt_path, device=args.device)
+        if blob["meta"] != meta:
+            raise UserInputError(f"argument --resume: {ckpt_path} belongs to another run; "
+                                 "remove it or use another --out")
+        resume = MomentState.from_state_dict(blob["state"], device=args.device)
+    elif ckpt_path.exists():
+        ckpt_path.unlink()  # a fresh run never mixes in an old one
+    last = [time.perf_counter()]
+
+    def checkpoint(state):
+        if not linear and time.perf_counter() - last[0] >= args.checkpoint_every:
+            save_checkpoint({"meta": meta, "state": state.state_dict()}, ckpt_path)
+            last[0] = time.perf_counter()
+
     t0 = time.perf_counter()
-    with run.progress(total=steps, desc="moment solver", unit="step") as bar:
+    with run.progress(total=steps, desc="moment solver", unit="step",
+                      initial=resume.step if resume else 0) as bar:
         try:
-            res = solver.run(z0, t_end, save_every=every,
-                             callback=lambda k, z: bar.update(k - bar.n))
+            res = solver.run(None if resume else z0, t_end, save_every=every,
+                             callback=lambda k, z: bar.update(k - bar.n),
+                             checkpoint=checkpoint, resume=resume)
         except FloatingPointError as exc:
             raise CaseFailure(str(exc)) from None
     seconds = time.perf_counter() - t0
+    steps_run = res.steps - (resume.step if resume else 0)
 
     # Analysis
     summary = {"alpha": args.alpha, "beta": args.beta, "zeta": args.zeta, "dT": args.dT,
                "dR": args.dR, "L": args.L, "n": n, "dt": dt, "t_end": t_end,
                "closure": args.closure, "steps": res.steps, "solver_seconds": seconds,
-               "steps_per_second": res.steps / seconds}
+               "steps_per_second": steps_run / seconds, "resumed_at_step":
+               resume.step if resume else 0}
     times = res.times.numpy()
     if linear:
         k = 2 * math.pi * args.linear_mode / args.L
@@ -141,11 +191,17 @@ def main(args, run):
         save_figure(_vorticity_figure(fields[-1].omega[0].cpu().numpy(),
                                       res.z[-1, 0].abs().cpu().numpy(), args.L, times[-1]),
                     run.path("vorticity.png"))
+        frames = range(0, len(times), max(1, len(times) // FRAMES))
+        save_animation((_vorticity_figure(solver.fields(res.z[i]).omega[0].cpu().numpy(),
+                                          res.z[i, 0].abs().cpu().numpy(), args.L, times[i],
+                                          dpi=60) for i in frames),
+                       run.path("vorticity.gif"))
         print(f"moment model {n}² to t = {t_end:g}: order parameter {s_t[half].mean():.4f}, "
-              f"u_rms {u_t.mean():.4f}, {res.steps / seconds:.0f} steps/s; outputs in {run.out}")
+              f"u_rms {u_t.mean():.4f}, {steps_run / seconds:.0f} steps/s; outputs in {run.out}")
 
     # Output
     run.write_summary(summary)
+    ckpt_path.unlink(missing_ok=True)  # the run is complete
 
 
 def _growth_figure(t, amp, rate, theory):
@@ -174,8 +230,8 @@ def _spectrum_figure(k, e, t, s):
     return fig
 
 
-def _vorticity_figure(omega, s, L, t):
-    fig = Figure(figsize=(10, 4.5))
+def _vorticity_figure(omega, s, L, t, dpi=100):
+    fig = Figure(figsize=(10, 4.5), dpi=dpi)
     ax = fig.subplots(1, 2)
     for a, f, title, cmap in ((ax[0], omega, "vorticity", "RdBu_r"),
                               (ax[1], s, "order parameter |z|", "viridis")):

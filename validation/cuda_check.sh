@@ -30,6 +30,13 @@ for name in "${!runs[@]}"; do
     echo "== $name: exit $? after $(( $(date +%s) - start )) s" >> "$work/$name.log" ) &
 done
 wait
+# the learned closure just trained, in the 2D moment solver on the GPU
+name=active_fluid_2d_learned
+timeout "${CASE_TIMEOUT:-420}" "$py" cases/active_fluid_2d.py --quick --closure learned \
+  --closure-file "$work/active_fluid_closure/closure_learned_a_posteriori.pt" --device cuda \
+  --out "$work/$name" > "$work/$name.log" 2>&1
+echo "== $name: exit $?" >> "$work/$name.log"
+runs[$name]=1
 for name in "${!runs[@]}"; do tail -n 25 "$work/$name.log"; done 2>&1 | tee -a "$out/cuda_check.log"
 "$py" - "$work" "$out/cuda_summaries.json" <<'EOF'
 import json, pathlib, sys

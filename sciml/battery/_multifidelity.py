@@ -31,6 +31,7 @@ import torch
 
 from solvers.battery import CellParameters, chen2020
 
+from ..io import load_checkpoint, save_checkpoint
 from ..pinn import Checkpoint, Schedule, configure, deepxde
 from ..pinn import train as train_model
 from ._forward import SCALES
@@ -140,12 +141,12 @@ class P2DSurrogate:
         return batched_forward(self, t_obs, self.config.t_end(c_rate), c_rate)
 
     def save(self, path) -> None:
-        torch.save({"kind": "p2d", "state": self.net.state_dict(), "config": self.config,
-                    "base": self.base.blob(), "seconds": self.seconds}, path)
+        save_checkpoint({"kind": "p2d", "state": self.net.state_dict(), "config": self.config,
+                         "base": self.base.blob(), "seconds": self.seconds}, path)
 
     @classmethod
     def load(cls, path, *, device="cpu") -> P2DSurrogate:
-        blob = torch.load(path, map_location=device, weights_only=False)
+        blob = load_checkpoint(path, device=device)
         if blob.get("kind") != "p2d":
             raise ValueError(f"{path} does not hold a P2D surrogate")
         base = SPMSurrogate.from_blob(blob["base"], device=device)
@@ -252,7 +253,7 @@ def train_p2d_surrogate(params: CellParameters | None = None, base: SPMSurrogate
 
 def load_surrogate(path, *, device: str = "cpu") -> SPMSurrogate | P2DSurrogate:
     """Load a surrogate saved by :meth:`SPMSurrogate.save` or :meth:`P2DSurrogate.save`."""
-    blob = torch.load(path, map_location=device, weights_only=False)
+    blob = load_checkpoint(path, device=device)
     if blob.get("kind") == "p2d":
         return P2DSurrogate.load(path, device=device)
     return SPMSurrogate.from_blob(blob, device=device)

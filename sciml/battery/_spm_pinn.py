@@ -30,6 +30,7 @@ import torch
 
 from solvers.battery import CellParameters, chen2020, spm_voltage_from_surface
 
+from ..io import load_checkpoint, save_checkpoint
 from ..pinn import Checkpoint, Schedule, configure, deepxde, train
 from ..pinn._nets import raw_output
 
@@ -172,12 +173,11 @@ class SPMSurrogate:
                    seconds=blob["seconds"])
 
     def save(self, path) -> None:
-        torch.save(self.blob(), path)
+        save_checkpoint(self.blob(), path)
 
     @classmethod
     def load(cls, path, *, device="cpu") -> SPMSurrogate:
-        return cls.from_blob(torch.load(path, map_location=device, weights_only=False),
-                             device=device)
+        return cls.from_blob(load_checkpoint(path, device=device), device=device)
 
 
 def batched_forward(surrogate, t_obs, t_end: float, c_rate):

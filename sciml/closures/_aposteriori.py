@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from solvers.spectral import ActiveFluidParams, MomentSolver2D
+from solvers.spectral import ActiveFluidParams, MomentSolver2D, closure_data_params
 
 from ._apriori import _sq
 
@@ -29,9 +29,7 @@ from ._apriori import _sq
 def _trajectories(ds, device):
     """z (case, time, x) complex128 tensor and the per-case parameters of a closure data set."""
     z = ds["z_real"].values + 1j * ds["z_imag"].values
-    params = [ActiveFluidParams(**{k: float(ds[k].values[c]) for k in
-                                   ("alpha", "beta", "zeta", "dT", "dR", "L")})
-              for c in range(ds.sizes["case"])]
+    params = closure_data_params(ds)
     return torch.as_tensor(z, dtype=torch.complex128, device=device), params
 
 

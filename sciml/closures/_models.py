@@ -8,18 +8,27 @@ real coefficients that depend only on the invariants
 
 keep that, and also equivariance under reflections (z, e, m₄ → conjugates).
 
-- :class:`InvariantClosure`: m₄ = z² H₁ + z ê H₂ + ê² H₃, (H₁, H₂, H₃) = MLP(invariants) — the
-  complex form of the paper's S:T ≈ c₀ I + c₁ D + c₂ E family, which contains Bingham
-  (H₁ = H(|z|²), H₂ = H₃ = 0).
+- :class:`InvariantClosure`: m₄ = z² + (1 − |z|²) γ, γ = B(z² H₁ + z ê H₂ + ê² H₃),
+  (H₁, H₂, H₃) = MLP(invariants), B a smooth map into the unit disk — the complex form of the
+  paper's S:T ≈ c₀ I + c₁ D + c₂ E family, written so that every output is realizable.
 - :class:`BinghamResidualClosure`: m₄ = Bingham(z) + z² G₁ + z ê G₂ with G = MLP(invariants):
   a learned correction that starts at Bingham (its last layer starts at zero).
 
 The strain rate enters as ê = e / √(e_scale² + |e|²) (`e_scale` a typical |e| of the training
 data): O(1) where the data are, and bounded (|ê| < 1) where a rollout strays beyond them, so an
-unseen strain cannot blow the closure up. :class:`InvariantClosure` also bounds its output
-smoothly, m₄ → m₄ tanh|m₄| / |m₄|, as the true |m₄| ≤ 1 (both factors are invariants, so the
-equivariance holds). Call ``model(z, e)`` on complex tensors of any shape; a model is itself a
-closure of `solvers.spectral.MomentSolver2D` (``closure=model``), which passes e.
+unseen strain cannot blow the closure up.
+
+Realizability. ⟨e^{2iθ}⟩ = z and ⟨e^{4iθ}⟩ = m₄ are the first two trigonometric moments of a
+probability distribution in 2θ exactly when |m₄ − z²| ≤ 1 − |z|² (Schur: m₄ = z² + (1 − |z|²)γ
+with |γ| ≤ 1). :class:`InvariantClosure` takes γ = B(·), B(w) = w tanh|w| / |w|, so its m₄ is
+always the moment of some distribution; with it the moment model keeps |z| < 1 (at |z| → 1 the
+alignment and flow terms of d|z|²/dt vanish and rotational diffusion pulls |z| back), also for
+states and parameters outside the training data. Bingham is realizable by construction;
+:class:`BinghamResidualClosure`'s correction is not constrained.
+Both factors of B are invariants, so the equivariance holds.
+
+Call ``model(z, e)`` on complex tensors of any shape; a model is itself a closure of
+`solvers.spectral.MomentSolver2D` (``closure=model``), which passes e.
 """
 
 from __future__ import annotations
@@ -28,6 +37,8 @@ import torch
 from torch import nn
 
 from solvers.spectral import bingham
+
+from ..io import load_checkpoint, save_checkpoint
 
 
 def _mlp(n_in: int, width: int, depth: int, n_out: int) -> nn.Sequential:
@@ -51,6 +62,7 @@ class _Base(nn.Module):
         if not e_scale > 0:
             raise ValueError(f"e_scale={e_scale!r} must be > 0")
         self.net = _mlp(3, width, depth, n_out)
+        self.width, self.depth = width, depth
         self.register_buffer("e_scale", torch.tensor(float(e_scale)))
 
     def scaled_strain(self, e: torch.Tensor) -> torch.Tensor:
@@ -68,7 +80,8 @@ class _Base(nn.Module):
 
 
 class InvariantClosure(_Base):
-    """m₄ = z² H₁ + z ê H₂ + ê² H₃ with (H₁, H₂, H₃) an MLP of the invariants, bounded."""
+    """m₄ = z² + (1 − |z|²) B(z² H₁ + z ê H₂ + ê² H₃) with (H₁, H₂, H₃) an MLP of the
+    invariants: realizable for every input."""
 
     def __init__(self, width: int = 32, depth: int = 3, e_scale: float = 1.0):
         super().__init__(width, depth, 3, e_scale)
@@ -76,7 +89,8 @@ class InvariantClosure(_Base):
     def forward(self, z: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
         es = self.scaled_strain(e)
         h1, h2, h3 = self.coefficients(z, es)
-        return _bounded(z * z * h1 + z * es * h2 + es * es * h3)
+        gamma = _bounded(z * z * h1 + z * es * h2 + es * es * h3)
+        return z * z + (1 - (z.real ** 2 + z.imag ** 2)) * gamma
 
 
 class BinghamResidualClosure(_Base):
@@ -93,3 +107,27 @@ class BinghamResidualClosure(_Base):
         es = self.scaled_strain(e)
         g1, g2 = self.coefficients(z, es)
         return bingham(z) + z * z * g1 + z * es * g2
+
+
+_MODELS = {cls.__name__: cls for cls in (InvariantClosure, BinghamResidualClosure)}
+
+
+def save_closure(model: InvariantClosure | BinghamResidualClosure, path) -> None:
+    """Write a learned closure (its class, size, strain scale and weights) to `path`."""
+    save_checkpoint({"kind": type(model).__name__, "width": model.width,
+                     "depth": model.depth, "e_scale": float(model.e_scale),
+                     "dtype": str(next(model.parameters()).dtype), "state": model.state_dict()},
+                    path)
+
+
+def load_closure(path, *, device="cpu") -> InvariantClosure | BinghamResidualClosure:
+    """A closure written by `save_closure`, on `device`, frozen for use in a solver (evaluation
+    mode, no gradients; ``requires_grad_()`` to train it further)."""
+    blob = load_checkpoint(path, device=device)
+    if blob.get("kind") not in _MODELS:
+        raise ValueError(f"{path} does not hold a learned closure (kinds: {sorted(_MODELS)})")
+    model = _MODELS[blob["kind"]](blob["width"], blob["depth"], blob["e_scale"])
+    dtype = torch.float64 if blob["dtype"] == "torch.float64" else torch.float32
+    model = model.to(device=device, dtype=dtype)
+    model.load_state_dict(blob["state"])
+    return model.eval().requires_grad_(False)

@@ -91,3 +91,38 @@ def read_mesh(path: str | os.PathLike):
     import meshio
 
     return meshio.read(path)
+
+
+def save_checkpoint(state: dict, path: str | os.PathLike) -> Path:
+    """Write a training or run state (tensors, numbers, lists) with ``torch.save``, atomically:
+    a kill during the write leaves the previous checkpoint intact."""
+    import torch
+
+    with atomic_path(path) as tmp:
+        torch.save(state, tmp)
+    return Path(path)
+
+
+def load_checkpoint(path: str | os.PathLike, *, device="cpu") -> dict:
+    """Read a state written by `save_checkpoint`, tensors moved to `device`."""
+    import torch
+
+    return torch.load(path, map_location=device, weights_only=False)
+
+
+def save_animation(frames, path: str | os.PathLike, *, seconds_per_frame: float = 0.1) -> Path:
+    """Write matplotlib figures (an iterable of ``Figure``) as an animated GIF, atomically."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    images = []
+    for fig in frames:
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        images.append(Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3]))
+    if not images:
+        raise ValueError("save_animation needs at least one frame")
+    with atomic_path(path) as tmp:
+        images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:],
+                       duration=round(1000 * seconds_per_frame), loop=0)
+    return Path(path)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import torch
 
+from ..io import load_checkpoint, save_checkpoint
+
 
 class Checkpoint:
     """Save and restore a PINN training so an interrupted run (a batch job that hit its wall
@@ -43,7 +45,7 @@ class Checkpoint:
         """Load the checkpoint file if there is one; True when the training was restored."""
         if not self.path.exists():
             return False
-        state = torch.load(self.path, map_location="cpu", weights_only=False)
+        state = load_checkpoint(self.path)
         if state["meta"] != self.meta:
             raise ValueError(
                 f"checkpoint {self.path} belongs to another run ({state['meta']}); remove it or "
@@ -70,7 +72,4 @@ class Checkpoint:
             "scheduler": (model.lr_scheduler.state_dict()
                           if adam and model.lr_scheduler is not None else None),
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        torch.save(state, tmp)
-        os.replace(tmp, self.path)
+        save_checkpoint(state, self.path)

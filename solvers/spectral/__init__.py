@@ -8,6 +8,7 @@ from ._closures import bingham_h_exact as bingham_h_exact
 from ._closures import closure as closure
 from ._closures import m4_quadrature as m4_quadrature
 from ._closures import quadratic as quadratic
+from ._data import closure_data_params as closure_data_params
 from ._data import kinetic_closure_data as kinetic_closure_data
 from ._diagnostics import energy_spectrum as energy_spectrum
 from ._diagnostics import order_parameter as order_parameter
@@ -18,4 +19,5 @@ from ._kinetic2d import Kinetic2D as Kinetic2D
 from ._moment import MomentFields as MomentFields
 from ._moment import MomentRun as MomentRun
 from ._moment import MomentSolver2D as MomentSolver2D
+from ._moment import MomentState as MomentState
 from ._params import ActiveFluidParams as ActiveFluidParams

@@ -10,6 +10,14 @@ import torch
 from ._kinetic import Kinetic1D
 from ._params import ActiveFluidParams
 
+PARAM_FIELDS = ("alpha", "beta", "zeta", "dT", "dR", "L")
+
+
+def closure_data_params(ds) -> list[ActiveFluidParams]:
+    """The parameter set of each case of a data set made by `kinetic_closure_data`."""
+    return [ActiveFluidParams(**{k: float(ds[k].values[c]) for k in PARAM_FIELDS})
+            for c in range(ds.sizes["case"])]
+
 
 def kinetic_closure_data(params: Sequence[ActiveFluidParams], *, nx: int = 128,
                          ntheta: int = 64, dt: float = 0.005, t_end: float = 20.0,
@@ -29,7 +37,7 @@ def kinetic_closure_data(params: Sequence[ActiveFluidParams], *, nx: int = 128,
     if not params:
         raise ValueError("params is empty")
     out = {k: [] for k in ("z", "e", "m4")}
-    coords = {k: [] for k in ("alpha", "beta", "zeta", "dT", "dR", "L")}
+    coords = {k: [] for k in PARAM_FIELDS}
     times = x = None
     for i, p in enumerate(params):
         solver = Kinetic1D(p, nx=nx, ntheta=ntheta, dt=dt, device=device)

@@ -155,16 +155,20 @@ class MomentSolver2D(PeriodicBox2D):
                     else torch.complex64).expand(batch, -1, -1).clone()
 
     # -- time stepping ---------------------------------------------------------------------
-    def run(self, z0: torch.Tensor, t_end: float, *, save_every: float | None = None,
-            callback=None, detach: bool = True) -> MomentRun:
+    def run(self, z0: torch.Tensor | None, t_end: float, *, save_every: float | None = None,
+            callback=None, detach: bool = True, checkpoint=None,
+            resume: MomentState | None = None) -> MomentRun:
         """Advance z from `z0` (B, n, ny) to `t_end`; returns the snapshots at multiples of
         `save_every` (default: only the start and the end) as a :class:`MomentRun`.
         `callback(step, z)` is called at each snapshot (progress bars). `detach=False` keeps the
         autograd graph (a-posteriori training, parameter estimation). Raises
         :class:`FloatingPointError` if the state leaves the realizable range (|z| ≥ 1 or
-        non-finite at a snapshot): too large a dt, or a grid too coarse for the defects."""
-        if z0.ndim != 3 or z0.shape[1:] != (self.n, self.ny):
-            raise ValueError(f"z0 must have shape (B, {self.n}, {self.ny})")
+        non-finite at a snapshot): too large a dt, or a grid too coarse for the defects.
+
+        Long runs: `checkpoint(state)` is called at each snapshot with a :class:`MomentState`
+        (the caller decides whether to write it); a run given ``resume=state`` (and
+        ``z0=None``) continues from it and ends bit for bit where the uninterrupted run ends.
+        """
         steps = _steps(t_end, self.dt, "t_end")
         every = steps if save_every is None else _steps(save_every, self.dt, "save_every")
         dt, L = self.dt, self.linear
@@ -172,13 +176,22 @@ class MomentSolver2D(PeriodicBox2D):
         def keep(z):
             return z.detach().clone() if detach else z
 
-        z = z0
-        hat = torch.fft.fft2(z)
-        n_old, u = self.nonlinear(z)
-        times, snaps = [0.0], [keep(z)]
-        hat_old = hat
-        hat = (hat + dt * n_old) / (1 - dt * L)
-        for k in range(1, steps + 1):
+        if resume is None:
+            if z0 is None or z0.ndim != 3 or z0.shape[1:] != (self.n, self.ny):
+                raise ValueError(f"z0 must have shape (B, {self.n}, {self.ny})")
+            z = z0
+            hat = torch.fft.fft2(z)
+            n_old, u = self.nonlinear(z)
+            times, snaps = [0.0], [keep(z)]
+            hat_old = hat
+            hat = (hat + dt * n_old) / (1 - dt * L)
+            start = 1
+        else:
+            resume.check(self, steps, every)
+            hat, hat_old, n_old, u = resume.hat, resume.hat_old, resume.n_old, resume.u_hat
+            times, snaps = list(resume.times), list(resume.snaps)
+            start = resume.step + 1
+        for k in range(start, steps + 1):
             z = torch.fft.ifft2(hat)
             if k % every == 0:
                 times.append(k * dt)
@@ -192,8 +205,52 @@ class MomentSolver2D(PeriodicBox2D):
             hat, hat_old = (4 * hat - hat_old + 2 * dt * (2 * n_new - n_old)) / \
                 (3 - 2 * dt * L), hat
             n_old = n_new
+            if checkpoint is not None and k % every == 0:
+                checkpoint(MomentState(k, every, steps, self.dt, (self.n, self.ny), hat,
+                                       hat_old, n_old, u, list(times), list(snaps)))
         return MomentRun(torch.tensor(times, dtype=torch.float64), torch.stack(snaps), self.x,
                          self.y, steps)
+
+
+@dataclass
+class MomentState:
+    """Where a moment-model run stands after `step` steps of `steps` (snapshot interval
+    `every` steps, time step `dt`, grid `shape`): the SBDF2 history (ẑ at steps k+1 and k, the
+    explicit term at step k, the last spectral velocity) and the snapshots so far. Made by
+    :meth:`MomentSolver2D.run` (`checkpoint`), taken back by it (`resume`)."""
+
+    step: int
+    every: int
+    steps: int
+    dt: float
+    shape: tuple[int, int]
+    hat: torch.Tensor
+    hat_old: torch.Tensor
+    n_old: torch.Tensor
+    u_hat: torch.Tensor
+    times: list
+    snaps: list
+
+    def check(self, solver: MomentSolver2D, steps: int, every: int) -> None:
+        mine = (self.steps, self.every, self.dt, tuple(self.shape))
+        theirs = (steps, every, solver.dt, (solver.n, solver.ny))
+        if mine != theirs:
+            raise ValueError(f"resume state is of another run: (steps, snapshot interval, dt, "
+                             f"grid) = {mine}, this run {theirs}")
+
+    def state_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+    @classmethod
+    def from_state_dict(cls, d: dict, device="cpu") -> MomentState:
+        def move(v):
+            if isinstance(v, torch.Tensor):
+                return v.to(device)
+            if isinstance(v, list):
+                return [move(w) for w in v]
+            return v
+
+        return cls(**{k: move(v) for k, v in d.items()})
 
 
 def _check_state(z: torch.Tensor, t: float) -> None:

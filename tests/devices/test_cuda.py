@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from sciml.closures import InvariantClosure, rollout
-from solvers.spectral import ActiveFluidParams, Kinetic1D, MomentSolver2D
+from solvers.spectral import ActiveFluidParams, Kinetic1D, Kinetic2D, MomentSolver2D, MomentState
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
@@ -32,6 +32,25 @@ def test_kinetic_solver_on_cuda_matches_cpu():
 
     cpu, gpu = _both(lambda d: Kinetic1D(P, nx=64, ntheta=32, dt=0.01, device=d), run)
     torch.testing.assert_close(gpu, cpu, rtol=0, atol=1e-11)
+
+
+def test_2d_kinetic_solver_on_cuda_matches_cpu():
+    def run(k):
+        return k.run(k.isotropic(1, amplitude=0.3, seed=1), 0.2).psi[-1].cpu()
+
+    cpu, gpu = _both(lambda d: Kinetic2D(P, n=16, ntheta=16, dt=0.01, device=d), run)
+    torch.testing.assert_close(gpu, cpu, rtol=0, atol=1e-12)
+
+
+def test_moment_run_resumes_on_cuda_from_a_cpu_checkpoint():
+    cpu = MomentSolver2D(P, n=32, dt=0.01)
+    z0 = cpu.isotropic(1, amplitude=0.05, seed=2)
+    states = []
+    whole = cpu.run(z0, 0.4, save_every=0.1, checkpoint=states.append)
+    gpu = MomentSolver2D(P, n=32, dt=0.01, device="cuda")
+    state = MomentState.from_state_dict(states[1].state_dict(), device="cuda")
+    resumed = gpu.run(None, 0.4, save_every=0.1, resume=state)
+    torch.testing.assert_close(resumed.z.cpu(), whole.z, rtol=0, atol=1e-12)
 
 
 def test_learned_closure_rollout_and_gradient_on_cuda_match_cpu():

@@ -15,12 +15,20 @@ from sciml.closures import (
     InvariantClosure,
     estimate_parameter,
     fit_closure,
+    load_closure,
     relative_error,
     rollout,
+    save_closure,
     split_cases,
     train_a_posteriori,
 )
-from solvers.spectral import ActiveFluidParams, MomentSolver2D, bingham, kinetic_closure_data
+from solvers.spectral import (
+    ActiveFluidParams,
+    MomentSolver2D,
+    bingham,
+    closure_data_params,
+    kinetic_closure_data,
+)
 
 MODELS = [InvariantClosure, BinghamResidualClosure]
 
@@ -85,9 +93,9 @@ def _rollout_errors(closure, ds, cases):
     """Relative L2 error of z(x, t) of moment-model rollouts from the kinetic initial states."""
     z_all = torch.as_tensor(ds["z_real"].values + 1j * ds["z_imag"].values)
     out = []
+    params = closure_data_params(ds)
     for c in cases:
-        p = ActiveFluidParams(**{k: float(ds[k].values[c]) for k in
-                                 ("alpha", "beta", "zeta", "dT", "dR", "L")})
+        p = params[c]
         _, z = rollout(closure, p, z_all[c, :1], float(ds.time[-1]), 0.01,
                        save_every=float(ds.time[1]))
         out.append(float((z[:, 0] - z_all[c]).abs().norm() / z_all[c].abs().norm()))
@@ -133,3 +141,37 @@ def test_alpha_is_recovered_from_a_trajectory():
                                       0.02, iterations=10)
     assert est == pytest.approx(-2.3, abs=1e-6)
     assert history[-1] < 1e-10 * history[0]
+
+
+@pytest.mark.parametrize("cls", [InvariantClosure, BinghamResidualClosure])
+def test_a_saved_closure_loads_back_identical(tmp_path, cls):
+    torch.manual_seed(3)
+    m = cls(width=8, depth=2, e_scale=0.3).double()
+    with torch.no_grad():
+        m.net[-1].weight.normal_()
+    save_closure(m, tmp_path / "c.pt")
+    back = load_closure(tmp_path / "c.pt")
+    z = torch.polar(torch.rand(50, dtype=torch.float64), 6 * torch.rand(50, dtype=torch.float64))
+    e = torch.randn(50, dtype=torch.complex128)
+    assert type(back) is cls and float(back.e_scale) == pytest.approx(0.3)
+    assert torch.equal(back(z, e), m(z, e))
+    torch.save({"kind": "other"}, tmp_path / "x.pt")
+    with pytest.raises(ValueError, match="does not hold a learned closure"):
+        load_closure(tmp_path / "x.pt")
+
+
+def test_invariant_closure_and_bingham_are_realizable():
+    # |m4 − z²| ≤ 1 − |z|²: (z, m4) are moments of a distribution, whatever the input
+    torch.manual_seed(1)
+    model = InvariantClosure(width=16, depth=2, e_scale=0.1).double()
+    with torch.no_grad():
+        for prm in model.parameters():
+            prm.mul_(20.0)  # a wild network
+    g = torch.Generator().manual_seed(5)
+    z = torch.polar(0.999 * torch.rand(4000, generator=g, dtype=torch.float64) ** 0.2,
+                    6.3 * torch.rand(4000, generator=g, dtype=torch.float64))
+    e = 30 * torch.randn(4000, generator=g, dtype=torch.complex128)
+    for m4 in (model(z, e), bingham(z)):
+        slack = (1 - z.abs() ** 2) - (m4 - z ** 2).abs()
+        assert slack.min() >= -1e-12
+    assert (model(z, e) - z ** 2).abs().max() > 1e-3  # not trivially m4 = z²

@@ -11,6 +11,7 @@ from solvers.spectral import (
     ActiveFluidParams,
     Kinetic1D,
     MomentSolver2D,
+    MomentState,
     energy_spectrum,
     m4_quadrature,
     order_parameter,
@@ -121,3 +122,16 @@ def test_diagnostics_of_a_known_field():
     z = torch.polar(torch.full((1, n, n), 0.4, dtype=torch.float64),
                     torch.rand(1, n, n, dtype=torch.float64))
     assert order_parameter(z).item() == pytest.approx(0.4, rel=1e-12)
+
+
+def test_a_resumed_run_ends_bit_for_bit_where_the_whole_run_ends():
+    s = MomentSolver2D(ActiveFluidParams(alpha=-3.0, zeta=0.5), n=16, dt=0.01)
+    z0 = s.isotropic(2, amplitude=0.3, seed=4)
+    states = []
+    whole = s.run(z0, 1.0, save_every=0.1, checkpoint=states.append)
+    assert [st.step for st in states] == list(range(10, 100, 10))
+    mid = MomentState.from_state_dict(states[4].state_dict())  # as written and read back
+    resumed = s.run(None, 1.0, save_every=0.1, resume=mid)
+    assert torch.equal(resumed.z, whole.z) and torch.equal(resumed.times, whole.times)
+    with pytest.raises(ValueError, match="resume state is of another run"):
+        s.run(None, 2.0, save_every=0.1, resume=mid)
