@@ -14,15 +14,17 @@ float64.
   parameter |z| and r.m.s. speed over time, velocity power spectrum E(k), vorticity snapshots
   (the last as ``vorticity.png``, the run as the animation ``vorticity.gif``). The run state is
   checkpointed (``checkpoint.pt``, at most every ``--checkpoint-every`` seconds); ``--resume``
-  continues an interrupted run from it and ends where the uninterrupted run would.
+  continues an interrupted run from it and ends where the uninterrupted run would;
+  ``--max-seconds S`` stops a run (checkpointed, exit status 3) once S seconds have passed, for
+  batch jobs with a wall-time limit.
 
 Run time on 2 cores: ~1 min at the default 128², t_end 20 (``--quick``: 64², t_end 4, ~5 s).
 A grid too coarse for the defects of the ordered state (or too large a dt) drives |z| past 1,
 which stops the run with a message.
 Command: python cases/active_fluid_2d.py [--alpha A] [--beta B] [--zeta Z] [--dT D] [--dR D]
          [--L L] [--n N] [--dt DT] [--t-end T] [--closure bingham|quadratic|learned]
-         [--closure-file FILE] [--linear-mode K] [--resume] [--checkpoint-every S] [--quick]
-         [--out DIR] [--device cpu|cuda]
+         [--closure-file FILE] [--linear-mode K] [--resume] [--checkpoint-every S]
+         [--max-seconds S] [--quick] [--out DIR] [--device cpu|cuda]
 """
 
 from __future__ import annotations
@@ -36,7 +38,14 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from sciml.case import CaseFailure, UserInputError, case_parser, number, run_case
+from sciml.case import (
+    CaseFailure,
+    CaseInterrupted,
+    UserInputError,
+    case_parser,
+    number,
+    run_case,
+)
 from sciml.closures import load_closure
 from sciml.io import load_checkpoint, save_animation, save_checkpoint, save_figure, write_dataset
 from solvers.spectral import (
@@ -79,6 +88,9 @@ def build_parser():
                    help="continue from checkpoint.pt in the output directory")
     p.add_argument("--checkpoint-every", type=number(0.0), default=60.0,
                    help="seconds between checkpoints of a turbulence run, > 0 (default 60)")
+    p.add_argument("--max-seconds", type=number(0.0), default=None,
+                   help="stop a turbulence run, checkpointed, after this many seconds (a batch "
+                        "job's wall time); exit status 3, continue with --resume")
     p.add_argument("--linear-mode", type=int, default=None, metavar="K",
                    help="measure the growth rate of the shear mode k = 2 pi K / L, K >= 1")
     return p
@@ -122,8 +134,8 @@ def main(args, run):
 
     # Solve (checkpointed: a turbulence run can be resumed)
     steps = round(t_end / dt)
-    meta = {"argv": {k: str(v) for k, v in sorted(vars(args).items())
-                     if k not in ("resume", "checkpoint_every", "quick", "device")}}
+    meta = {"argv": {k: str(v) for k, v in sorted(vars(args).items()) if k not in
+                     ("resume", "checkpoint_every", "max_seconds", "device")}}
     ckpt_path = run.path("checkpoint.pt")
     resume = None
     if args.resume and ckpt_path.exists():
@@ -135,11 +147,17 @@ def main(args, run):
     elif ckpt_path.exists():
         ckpt_path.unlink()  # a fresh run never mixes in an old one
     last = [time.perf_counter()]
+    limit = math.inf if args.max_seconds is None or linear else args.max_seconds
 
     def checkpoint(state):
-        if not linear and time.perf_counter() - last[0] >= args.checkpoint_every:
+        now = time.perf_counter()
+        out_of_time = now - run.start >= limit
+        if out_of_time or (not linear and now - last[0] >= args.checkpoint_every):
             save_checkpoint({"meta": meta, "state": state.state_dict()}, ckpt_path)
-            last[0] = time.perf_counter()
+            last[0] = now
+        if out_of_time:
+            raise CaseInterrupted(f"--max-seconds reached at step {state.step} of {steps}; "
+                                  f"state saved in {ckpt_path}; continue with --resume")
 
     t0 = time.perf_counter()
     with run.progress(total=steps, desc="moment solver", unit="step",

@@ -21,7 +21,7 @@
    Largest error of the box-mean order parameter |z| (relative to its maximum) and relative L2
    error of the time-averaged velocity power spectrum E(k) over the second half.
 
-Run time on 2 cores: ~15 min (``--quick`` ~1.5 min).
+Run time on 2 cores: ~25 min (``--quick`` ~1.5 min).
 Command: python cases/active_fluid_closure.py [--quick] [--out DIR] [--seed N]
          [--device cpu|cuda]
 """

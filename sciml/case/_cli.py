@@ -34,6 +34,11 @@ class CaseFailure(Exception):
     """The computation failed (e.g. Newton did not converge): exit status 1, one line."""
 
 
+class CaseInterrupted(Exception):
+    """The run stopped early with its state checkpointed (a wall-time limit): exit status 3 and
+    one line saying how to continue."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, no usage block
         raise UserInputError(message)
@@ -133,7 +138,8 @@ class CaseRun:
 
 def run_case(main: Callable[[argparse.Namespace, CaseRun], None],
              parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
-    """Parse `argv`, run ``main(args, run)`` and return the exit status (0, 1 or 2)."""
+    """Parse `argv`, run ``main(args, run)`` and return the exit status (0; 1 failed; 2 bad
+    input; 3 stopped early, resumable)."""
     prog = parser.prog
     try:
         args = parser.parse_args(argv)
@@ -149,4 +155,7 @@ def run_case(main: Callable[[argparse.Namespace, CaseRun], None],
     except CaseFailure as exc:
         print(f"{prog}: failed: {exc}", file=sys.stderr)
         return 1
+    except CaseInterrupted as exc:
+        print(f"{prog}: stopped: {exc}", file=sys.stderr)
+        return 3
     return 0
