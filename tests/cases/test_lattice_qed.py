@@ -1,0 +1,43 @@
+"""The lattice_qed case script (exact diagonalisation): energies against the spec's values,
+its outputs, and the bad-input contract."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sciml.io import read_json
+
+SCRIPT = Path(__file__).resolve().parents[2] / "cases" / "lattice_qed.py"
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.mark.parametrize(("args", "key", "value"), [
+    (["--system", "plaquette", "--g2", "0.5", "--truncation", "2"], "energy", -1.06870782),
+    (["--system", "plaquette", "--g2", "0.5"], "energy_exact", -1.07012970),
+    (["--system", "torus", "--truncation", "3"], "energy", -1.07699864),
+    (["--system", "schwinger", "--Lx", "8"], "energy", -3.25846325),
+])
+def test_energies_match_the_spec(tmp_path, args, key, value):
+    r = _run(*args, "--quick", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    s = read_json(tmp_path / "summary.json")
+    assert s[key] == pytest.approx(value, abs=1e-8)
+    assert (tmp_path / "energy.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--g2", "0"], "argument --g2"),
+    (["--truncation", "0"], "argument --truncation"),
+    (["--system", "schwinger", "--Lx", "7"], "argument --Lx"),
+    (["--system", "torus", "--Lx", "4", "--Ly", "4"], "argument --Lx"),
+])
+def test_bad_input_exits_2(tmp_path, args, message):
+    r = _run(*args, "--out", str(tmp_path))
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
