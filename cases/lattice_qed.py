@@ -18,7 +18,7 @@ variational Monte Carlo; `energy` ± `energy_stderr` against the untruncated `en
 the energy history as the plot.
 
 Run time: ED under 10 s; VMC ~20 s (plaquette) to ~40 s (2×2 torus) at 2000 iterations
-(``--quick``: 300 iterations).
+(``--quick``: 600 iterations).
 Command: python cases/lattice_qed.py [--system plaquette|torus|schwinger] [--Lx N] [--Ly N]
          [--g2 G] [--mass M] [--method ed|vmc] [--truncation L] [--iterations N] [--quick]
          [--out DIR] [--seed N] [--device cpu|cuda]
@@ -59,7 +59,7 @@ def build_parser():
     p.add_argument("--method", choices=("ed", "vmc"), default="ed",
                    help="exact diagonalisation or variational Monte Carlo (default ed)")
     p.add_argument("--iterations", type=number(2, 10**6, lo_open=False, integer=True),
-                   default=None, help="VMC iterations (default 2000, quick 300)")
+                   default=None, help="VMC iterations (default 2000, quick 600)")
     return p
 
 
@@ -119,7 +119,7 @@ def _vmc(args, run, summary):
     if args.system == "schwinger":
         raise UserInputError("argument --method: vmc is for the pure-gauge systems "
                              "(plaquette, torus)")
-    iterations = args.iterations or (300 if args.quick else 2000)
+    iterations = args.iterations or (600 if args.quick else 2000)
     g2 = args.g2
     with run.user_input({"g2": "--g2", "Lx": "--Lx", "Ly": "--Ly"}):
         if args.system == "plaquette":

@@ -32,10 +32,11 @@ class GaugeAnsatz(nn.Module):
         self.k = torch.arange(1, harmonics + 1, dtype=torch.float64)
         layers: list[nn.Module] = []
         n_in = 2 * harmonics * plaquettes
+        f64 = {"dtype": torch.float64}  # initialised in float64 whatever the default dtype
         for i in range(depth):
-            layers += [nn.Linear(n_in if i == 0 else width, width), nn.Tanh()]
-        layers.append(nn.Linear(width, 1))
-        self.net = nn.Sequential(*layers).double()
+            layers += [nn.Linear(n_in if i == 0 else width, width, **f64), nn.Tanh()]
+        layers.append(nn.Linear(width, 1, **f64))
+        self.net = nn.Sequential(*layers)
         with torch.no_grad():
             self.net[-1].weight.mul_(0.1)
 

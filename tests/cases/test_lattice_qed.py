@@ -48,7 +48,7 @@ def test_quick_vmc_of_the_plaquette(tmp_path):
     r = _run("--method", "vmc", "--quick", "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr
     s = read_json(tmp_path / "summary.json")
-    # seen (seed 0, 300 iterations): −0.227367 ± 0.00012 against −0.2275693 (−8.9e-4)
+    # seen (seed 0, 600 iterations): −0.227423 ± 0.00012 against −0.2275693 (−6.4e-4)
     assert s["energy_exact"] == pytest.approx(-0.22756930, abs=1e-8)
     assert abs(s["energy_rel_error"]) < 2e-3 and 0 < s["energy_stderr"] < 5e-4
     assert (tmp_path / "energy.png").stat().st_size > 10_000
