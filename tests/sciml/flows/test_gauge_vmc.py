@@ -60,6 +60,7 @@ def test_vmc_single_plaquette_is_within_1e3_of_the_mathieu_value():
     assert abs(r.energy / exact - 1) < 1e-3 and r.energy_stderr < 5e-4
 
 
+@pytest.mark.slow  # ~20 s alone; the default run is near its 15-minute budget
 def test_vmc_torus_is_within_1e3_of_the_untruncated_value():
     r = vmc_ground_state(GaugeSystem.torus(2, 2, 1.0), iterations=1500, measure_sweeps=200)
     exact = PureGaugeTorus(2, 2, 1.0, 6).ground_state().energy  # converged in Λ
