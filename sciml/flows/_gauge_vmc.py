@@ -62,9 +62,9 @@ class GaugeSystem:
 
     @classmethod
     def torus(cls, Lx: int, Ly: int, g2: float) -> GaugeSystem:
-        from solvers.lattice import PureGaugeTorus
+        from solvers.lattice import torus_incidence
 
-        return cls(PureGaugeTorus(Lx, Ly, g2, 1).incidence.astype(float), True, g2)
+        return cls(torus_incidence(Lx, Ly).astype(float), True, g2)
 
     @property
     def free(self) -> int:

@@ -8,6 +8,7 @@ from ._ed import plaquette_exact_energy as plaquette_exact_energy
 from ._ed import plaquette_ground_state as plaquette_ground_state
 from ._ed import schwinger_ground_state as schwinger_ground_state
 from ._ed import schwinger_hamiltonian as schwinger_hamiltonian
+from ._ed import torus_incidence as torus_incidence
 from ._euclidean import HMCRun as HMCRun
 from ._euclidean import action as action
 from ._euclidean import hmc as hmc

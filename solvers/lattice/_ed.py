@@ -84,6 +84,24 @@ def plaquette_ground_state(g2: float, truncation: int) -> GroundState:
 
 
 # -- pure gauge on a torus -------------------------------------------------------------------
+def torus_incidence(Lx: int, Ly: int) -> np.ndarray:
+    """Link-plaquette incidence B (2·Lx·Ly links × Lx·Ly plaquettes) of the periodic lattice:
+    E = B n for plaquette integers n, φ = Bᵀθ for link angles θ (x-links then y-links, site and
+    plaquette index r = x + Lx·y)."""
+    for name, L in (("Lx", Lx), ("Ly", Ly)):
+        if not isinstance(L, (int, np.integer)) or L < 2:
+            raise ValueError(f"{name}={L!r} must be an integer >= 2")
+    P = Lx * Ly
+    B = np.zeros((2 * P, P), dtype=np.int64)
+    for y, x in itertools.product(range(Ly), range(Lx)):
+        r = x + Lx * y
+        B[r, r] += 1
+        B[r, x + Lx * ((y - 1) % Ly)] -= 1
+        B[P + r, (x - 1) % Lx + Lx * y] += 1
+        B[P + r, r] -= 1
+    return B
+
+
 class PureGaugeTorus:
     """Pure U(1) gauge theory on an Lx × Ly periodic lattice, zero-winding sector, |E_l| ≤ Λ.
 
@@ -91,23 +109,13 @@ class PureGaugeTorus:
     electric fields (x-links then y-links, site index r = x + Lx·y)."""
 
     def __init__(self, Lx: int, Ly: int, g2: float, truncation: int):
-        for name, L in (("Lx", Lx), ("Ly", Ly)):
-            if not isinstance(L, (int, np.integer)) or L < 2:
-                raise ValueError(f"{name}={L!r} must be an integer >= 2")
+        B = torus_incidence(Lx, Ly)  # checks Lx, Ly
         _check_coupling(g2)
         _check_truncation(truncation)
         if Lx * Ly > 6:
             raise ValueError(f"Lx·Ly={Lx * Ly} is beyond exact diagonalisation here (<= 6)")
         self.Lx, self.Ly, self.g2, self.truncation = Lx, Ly, g2, truncation
         P = Lx * Ly
-        # incidence: E = B @ n, x-links then y-links
-        B = np.zeros((2 * P, P), dtype=np.int64)
-        for y, x in itertools.product(range(Ly), range(Lx)):
-            r = x + Lx * y
-            B[r, r] += 1
-            B[r, x + Lx * ((y - 1) % Ly)] -= 1
-            B[P + r, (x - 1) % Lx + Lx * y] += 1
-            B[P + r, r] -= 1
         self.incidence = B
         # every n with n_0 = 0 and |E| ≤ Λ: |n_P| ≤ (graph distance to P₀)·Λ ≤ P·Λ
         span = np.arange(-P * truncation, P * truncation + 1)
