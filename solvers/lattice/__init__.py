@@ -17,3 +17,5 @@ from ._euclidean import plaquette_exact as plaquette_exact
 from ._euclidean import plaquettes as plaquettes
 from ._euclidean import topological_charge as topological_charge
 from ._euclidean import topological_susceptibility_exact as topological_susceptibility_exact
+from ._gauge_fermion import Connections as Connections
+from ._gauge_fermion import GaugeFermionLattice as GaugeFermionLattice
