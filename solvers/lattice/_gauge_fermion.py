@@ -1,4 +1,4 @@
-"""Kogut–Susskind lattice QED in 2+1D with staggered fermions, in a basis that satisfies Gauss's law.
+"""Kogut–Susskind lattice QED in 2+1D with staggered fermions, in a Gauss-law basis.
 
     H = (g²/2) Σ_l E_l² − 1/(2g²) Σ_P (U_P + U_P†)
         − t Σ_{r,μ} η_{r,μ} (ψ†_r U_{r,μ} ψ_{r+μ} + h.c.) + m Σ_r (−1)^{r_x+r_y} ψ†_r ψ_r,
