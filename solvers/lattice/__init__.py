@@ -13,6 +13,7 @@ from ._euclidean import HMCRun as HMCRun
 from ._euclidean import action as action
 from ._euclidean import hmc as hmc
 from ._euclidean import leapfrog as leapfrog
+from ._euclidean import log_partition_exact as log_partition_exact
 from ._euclidean import plaquette_exact as plaquette_exact
 from ._euclidean import plaquettes as plaquettes
 from ._euclidean import topological_charge as topological_charge

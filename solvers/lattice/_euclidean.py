@@ -54,6 +54,20 @@ def plaquette_exact(beta: float, L: int) -> float:
     return float((i_n ** (V - 1) * (i_m + i_p) / 2).sum() / (i_n ** V).sum())
 
 
+def log_partition_exact(beta: float, L: int) -> float:
+    """log Z = log ∫ Π_l dθ_l e^{β Σ cos P} (θ_l ∈ (−π, π]) = 2V log 2π + log Σ_n I_n(β)^V:
+    with it the Kullback–Leibler divergence of a flow q is E_q[log q + S] + log Z."""
+    from scipy.special import ive
+
+    _check_beta(beta)
+    _check_L(L)
+    V = L * L
+    i_n = ive(_orders(beta), beta)
+    top = i_n.max()
+    return float(2 * V * math.log(2 * math.pi) + V * (beta + math.log(top))
+                 + math.log(((i_n / top) ** V).sum()))
+
+
 def topological_susceptibility_exact(beta: float, L: int) -> float:
     """Exact ⟨Q²⟩ on the L × L torus, −Z''(0)/Z(0) with f_ν and its ν-derivatives by
     Gauss–Legendre quadrature (400 nodes; the integrands are entire)."""

@@ -62,8 +62,8 @@ class GaugeFermionLattice:
             raise ValueError(f"Lx·Ly={Lx * Ly} must be even and >= 2 (staggered fermions at "
                              "half filling)")
         if periodic and (Lx % 2 or Ly % 2 or min(Lx, Ly) < 2):
-            raise ValueError(f"periodic lattice {Lx}×{Ly}: Lx and Ly must be even and >= 2 "
-                             "(staggered phases)")
+            raise ValueError(f"periodic={periodic!r} needs Lx and Ly even and >= 2 (staggered "
+                             f"phases); the lattice is {Lx}×{Ly}")
         _check_coupling(g2)
         _check_truncation(truncation)
         for name, v in (("hopping", hopping), ("mass", mass)):

@@ -1,5 +1,5 @@
-"""The u1_flow_sampler case script (HMC): the exact references, a seeded HMC run within three
-standard errors of the exact plaquette, and bad input."""
+"""The u1_flow_sampler case script: the exact references, seeded HMC and flow runs within a few
+standard errors of the exact plaquette, the flow's checkpoint/resume, and bad input."""
 
 import subprocess
 import sys
@@ -28,9 +28,33 @@ def test_quick_hmc_run(tmp_path):
     assert (tmp_path / "samples.png").stat().st_size > 10_000
 
 
+def test_short_flow_run_is_exact_and_resumes(tmp_path):
+    # 40 training steps leave a poor flow; independence Metropolis is exact all the same
+    r = _run("--sampler", "flow", "--quick", "--train-steps", "40", "--samples", "300",
+             "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    s = read_json(tmp_path / "summary.json")
+    assert abs(s["plaquette_pull"]) < 4 and s["plaquette_stderr"] < 0.02
+    assert 0 < s["acceptance"] < 1 and 0 < s["ess_per_sample"] < 1
+    assert s["kl_divergence"] > 0 and s["train_steps"] == 40
+    assert (tmp_path / "flow.pt").exists() and (tmp_path / "checkpoint.pt").exists()
+    # resuming from the last checkpoint (step 40 of 40) reloads the flow and trains no more
+    first = (tmp_path / "flow.pt").read_bytes()
+    r = _run("--sampler", "flow", "--quick", "--train-steps", "40", "--samples", "20",
+             "--resume", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert read_json(tmp_path / "summary.json")["train_seconds"] < 5
+    assert len((tmp_path / "flow.pt").read_bytes()) == len(first)
+    # a checkpoint of other settings is refused
+    r = _run("--sampler", "flow", "--quick", "--train-steps", "60", "--samples", "20",
+             "--resume", "--out", str(tmp_path))
+    assert r.returncode == 2 and "belongs to another run" in r.stderr
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--beta", "0"], "argument --beta"), (["--L", "1"], "argument --L"),
-    (["--sampler", "flow"], "argument --sampler")])
+    (["--sampler", "flow", "--L", "6"], "argument --L"),
+    (["--sampler", "mcmc"], "argument --sampler")])
 def test_bad_input_exits_2(tmp_path, args, message):
     r = _run(*args, "--out", str(tmp_path))
     assert r.returncode == 2 and message in r.stderr

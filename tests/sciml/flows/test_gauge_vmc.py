@@ -6,7 +6,14 @@ import math
 import pytest
 import torch
 
-from sciml.flows import GaugeAnsatz, GaugeSystem, local_energy, vmc_ground_state
+from sciml.flows import (
+    AutoregressiveGaugeAnsatz,
+    GaugeAnsatz,
+    GaugeSystem,
+    local_energy,
+    vmc_ground_state,
+)
+from sciml.flows._gauge_vmc import _von_mises
 from solvers.lattice import PureGaugeTorus, plaquette_exact_energy
 
 
@@ -68,8 +75,49 @@ def test_vmc_torus_is_within_1e3_of_the_untruncated_value():
     assert abs(r.energy / exact - 1) < 1e-3
 
 
+def test_von_mises_sampler_matches_the_bessel_moments():
+    from scipy.special import iv
+
+    g = torch.Generator().manual_seed(0)
+    for kappa in (0.01, 2.0, 40.0):
+        mu = torch.full((40000,), 1.0, dtype=torch.float64)
+        x = _von_mises(mu, torch.full_like(mu, kappa), g)
+        m = float(torch.cos(x - 1.0).mean())
+        ref = iv(1, kappa) / iv(0, kappa)  # E cos(x − μ) = I₁(κ)/I₀(κ)
+        sd = math.sqrt(max(0.5 * (1 + iv(2, kappa) / iv(0, kappa)) - ref ** 2, 1e-12) / 40000)
+        assert abs(m - ref) < 4 * sd
+        assert abs(float(torch.sin(x - 1.0).mean())) < 4 * math.sqrt(0.5 / 40000)
+
+
+def test_autoregressive_ansatz_is_normalised_and_sampled_exactly():
+    model = AutoregressiveGaugeAnsatz(2, seed=1)
+    with torch.no_grad():  # make it far from uniform
+        for p in model.parameters():
+            p.add_(0.4 * torch.randn_like(p))
+    n = 64  # trapezoid rule on the periodic grid: spectrally accurate
+    t = torch.arange(n, dtype=torch.float64) * 2 * math.pi / n - math.pi
+    grid = torch.stack(torch.meshgrid(t, t, indexing="ij"), -1).reshape(-1, 2)
+    with torch.no_grad():
+        p = model.log_prob(grid).exp()
+    assert float(p.sum()) * (2 * math.pi / n) ** 2 == pytest.approx(1.0, abs=1e-8)
+    x = model.sample(20000, torch.Generator().manual_seed(2))
+    for f in (lambda v: torch.cos(v[:, 0]), lambda v: torch.sin(v[:, 0] + 2 * v[:, 1])):
+        ref = float((f(grid) * p).sum()) * (2 * math.pi / n) ** 2
+        assert abs(float(f(x).mean()) - ref) < 4 * math.sqrt(1 / 20000)
+
+
+def test_exact_sampling_vmc_single_plaquette_is_within_1e3():
+    r = vmc_ground_state(GaugeSystem.plaquette(1.0), iterations=1000, measure_sweeps=200,
+                         sampler="exact")
+    exact = plaquette_exact_energy(1.0)
+    assert r.acceptance == 1.0
+    assert abs(r.energy / exact - 1) < 1e-3 and r.energy_stderr < 5e-4
+
+
 def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="g2="):
         vmc_ground_state(GaugeSystem.plaquette(-1.0))
     with pytest.raises(ValueError, match="iterations="):
         vmc_ground_state(GaugeSystem.plaquette(1.0), iterations=0)
+    with pytest.raises(ValueError, match="sampler="):
+        vmc_ground_state(GaugeSystem.plaquette(1.0), sampler="gibbs")
