@@ -20,22 +20,13 @@ The electric-field truncation |E_l| ≤ Λ keeps the states whose links all sati
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-
-def _check_coupling(g2) -> None:
-    if not (isinstance(g2, (int, float)) and math.isfinite(g2) and g2 > 0):
-        raise ValueError(f"g2={g2!r} is outside the valid range (0, inf)")
-
-
-def _check_truncation(truncation) -> None:
-    if not isinstance(truncation, (int, np.integer)) or truncation < 1:
-        raise ValueError(f"truncation={truncation!r} must be an integer >= 1")
+from ._checks import check_finite, check_integer, check_positive
 
 
 @dataclass
@@ -64,15 +55,15 @@ def plaquette_exact_energy(g2: float) -> float:
     """Untruncated ground energy of the single open plaquette, (g²/2) a₀(q = 1/g⁴)."""
     from scipy.special import mathieu_a
 
-    _check_coupling(g2)
+    check_positive("g2", g2)
     return 0.5 * g2 * float(mathieu_a(0, 1.0 / g2 ** 2))
 
 
 def plaquette_ground_state(g2: float, truncation: int) -> GroundState:
     """ED of the single open plaquette with |E| = |n| ≤ `truncation`: H = 2g² n² on the
     diagonal, −1/(2g²) between n and n ± 1."""
-    _check_coupling(g2)
-    _check_truncation(truncation)
+    check_positive("g2", g2)
+    check_integer("truncation", truncation, 1)
     n = np.arange(-truncation, truncation + 1)
     off = np.full(n.size - 1, -0.5 / g2)
     H = sp.diags([2 * g2 * n ** 2.0, off, off], [0, -1, 1], format="csr")
@@ -88,9 +79,8 @@ def torus_incidence(Lx: int, Ly: int) -> np.ndarray:
     """Link-plaquette incidence B (2·Lx·Ly links × Lx·Ly plaquettes) of the periodic lattice:
     E = B n for plaquette integers n, φ = Bᵀθ for link angles θ (x-links then y-links, site and
     plaquette index r = x + Lx·y)."""
-    for name, L in (("Lx", Lx), ("Ly", Ly)):
-        if not isinstance(L, (int, np.integer)) or L < 2:
-            raise ValueError(f"{name}={L!r} must be an integer >= 2")
+    check_integer("Lx", Lx, 2)
+    check_integer("Ly", Ly, 2)
     P = Lx * Ly
     B = np.zeros((2 * P, P), dtype=np.int64)
     for y, x in itertools.product(range(Ly), range(Lx)):
@@ -110,8 +100,8 @@ class PureGaugeTorus:
 
     def __init__(self, Lx: int, Ly: int, g2: float, truncation: int):
         B = torus_incidence(Lx, Ly)  # checks Lx, Ly
-        _check_coupling(g2)
-        _check_truncation(truncation)
+        check_positive("g2", g2)
+        check_integer("truncation", truncation, 1)
         if Lx * Ly > 6:
             raise ValueError(f"Lx·Ly={Lx * Ly} is beyond exact diagonalisation here (<= 6)")
         self.Lx, self.Ly, self.g2, self.truncation = Lx, Ly, g2, truncation
@@ -169,10 +159,8 @@ def schwinger_hamiltonian(N: int, x: float = 1.0, mu: float = 0.0) -> tuple[sp.c
     x = 1/(ag)², μ = 2m/(ag²). Returns (W, basis) with basis rows the σᶻ = ±1 configurations."""
     if not isinstance(N, (int, np.integer)) or N < 2 or N % 2:
         raise ValueError(f"N={N!r} must be an even integer >= 2 (staggered fermions)")
-    if not (math.isfinite(x) and x > 0):
-        raise ValueError(f"x={x!r} is outside the valid range (0, inf)")
-    if not math.isfinite(mu):
-        raise ValueError(f"mu={mu!r} must be finite")
+    check_positive("x", x)
+    check_finite("mu", mu)
     basis = np.array([s for s in itertools.product((1, -1), repeat=N) if sum(s) == 0])
     index = {tuple(s): i for i, s in enumerate(basis)}
     sign = (-1.0) ** np.arange(N)

@@ -24,15 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-
-def _check_beta(beta) -> None:
-    if not (isinstance(beta, (int, float)) and math.isfinite(beta) and beta > 0):
-        raise ValueError(f"beta={beta!r} is outside the valid range (0, inf)")
-
-
-def _check_L(L) -> None:
-    if not isinstance(L, (int, np.integer)) or L < 2:
-        raise ValueError(f"L={L!r} must be an integer >= 2")
+from ._checks import check_integer, check_positive
 
 
 def _orders(beta: float) -> np.ndarray:
@@ -44,8 +36,8 @@ def plaquette_exact(beta: float, L: int) -> float:
     functions, the scale cancels)."""
     from scipy.special import ive
 
-    _check_beta(beta)
-    _check_L(L)
+    check_positive("beta", beta)
+    check_integer("L", L, 2)
     V = L * L
     n = _orders(beta)
     i_n, i_m, i_p = ive(n, beta), ive(n - 1, beta), ive(n + 1, beta)
@@ -59,8 +51,8 @@ def log_partition_exact(beta: float, L: int) -> float:
     with it the Kullback–Leibler divergence of a flow q is E_q[log q + S] + log Z."""
     from scipy.special import ive
 
-    _check_beta(beta)
-    _check_L(L)
+    check_positive("beta", beta)
+    check_integer("L", L, 2)
     V = L * L
     i_n = ive(_orders(beta), beta)
     top = i_n.max()
@@ -71,8 +63,8 @@ def log_partition_exact(beta: float, L: int) -> float:
 def topological_susceptibility_exact(beta: float, L: int) -> float:
     """Exact ⟨Q²⟩ on the L × L torus, −Z''(0)/Z(0) with f_ν and its ν-derivatives by
     Gauss–Legendre quadrature (400 nodes; the integrands are entire)."""
-    _check_beta(beta)
-    _check_L(L)
+    check_positive("beta", beta)
+    check_integer("L", L, 2)
     V = L * L
     x, w = np.polynomial.legendre.leggauss(400)
     phi, w = math.pi * x, math.pi * w / (2 * math.pi)
@@ -142,8 +134,8 @@ def hmc(beta: float, L: int, trajectories: int, *, chains: int = 8, step_size: f
     """Hybrid Monte Carlo for the 2D U(1) theory: `chains` independent chains from a cold
     start, `thermalize` trajectories discarded, then `trajectories` recorded (trajectory length
     `steps` × `step_size`). `progress(1)` after each trajectory."""
-    _check_beta(beta)
-    _check_L(L)
+    check_positive("beta", beta)
+    check_integer("L", L, 2)
     for name, v, lo in (("trajectories", trajectories, 1), ("chains", chains, 1),
                         ("steps", steps, 1), ("thermalize", thermalize, 0)):
         if not isinstance(v, (int, np.integer)) or v < lo:

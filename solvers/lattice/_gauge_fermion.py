@@ -32,7 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ._ed import GroundState, _check_coupling, _check_truncation, lowest_eigenpair
+from ._checks import check_finite, check_integer, check_positive
+from ._ed import GroundState, lowest_eigenpair
 
 
 @dataclass(frozen=True)
@@ -55,20 +56,18 @@ class GaugeFermionLattice:
 
     def __init__(self, Lx: int, Ly: int, *, periodic: bool = False, g2: float = 1.0,
                  hopping: float = 1.0, mass: float = 0.0, truncation: int = 2):
-        for name, L in (("Lx", Lx), ("Ly", Ly)):
-            if not isinstance(L, (int, np.integer)) or L < 1:
-                raise ValueError(f"{name}={L!r} must be an integer >= 1")
+        check_integer("Lx", Lx, 1)
+        check_integer("Ly", Ly, 1)
         if Lx * Ly < 2 or (Lx * Ly) % 2:
             raise ValueError(f"Lx·Ly={Lx * Ly} must be even and >= 2 (staggered fermions at "
                              "half filling)")
         if periodic and (Lx % 2 or Ly % 2 or min(Lx, Ly) < 2):
             raise ValueError(f"periodic={periodic!r} needs Lx and Ly even and >= 2 (staggered "
                              f"phases); the lattice is {Lx}×{Ly}")
-        _check_coupling(g2)
-        _check_truncation(truncation)
-        for name, v in (("hopping", hopping), ("mass", mass)):
-            if not (isinstance(v, (int, float)) and math.isfinite(v)):
-                raise ValueError(f"{name}={v!r} must be a finite number")
+        check_positive("g2", g2)
+        check_integer("truncation", truncation, 1)
+        check_finite("hopping", hopping)
+        check_finite("mass", mass)
         self.Lx, self.Ly, self.periodic = Lx, Ly, periodic
         self.g2, self.hopping, self.mass, self.truncation = g2, hopping, mass, truncation
         N = self.sites = Lx * Ly
@@ -211,11 +210,10 @@ class GaugeFermionLattice:
         """An integer per state, unique within the truncation (mixed radix)."""
         S, base = self.sites, 2 * self.truncation + 1
         digits = np.concatenate([states[:, :S], states[:, S:] + self.truncation], axis=1)
-        radix = np.array([2] * S + [base] * len(self.links), dtype=object)
-        weights = np.cumprod(np.concatenate([[1], radix[:-1]])).astype(object)
+        radix = np.array([2] * S + [base] * len(self.links), dtype=np.int64)
         if float(np.prod(radix.astype(float))) >= 2.0 ** 62:
             raise ValueError("lattice too large for the state key")
-        return (digits * weights.astype(np.int64)).sum(1)
+        return digits @ np.cumprod(np.concatenate([[1], radix[:-1]]))
 
     def hamiltonian(self, basis: np.ndarray | None = None,
                     terms: tuple[str, ...] = ("diagonal", "plaquette", "hopping")
