@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,37 +50,23 @@ def relative_error(pred: torch.Tensor, target: torch.Tensor) -> float:
 
 def fit_closure(model: torch.nn.Module, data: ClosureSamples, *, epochs: int = 200,
                 batch: int = 4096, lr: float = 3e-3, seed: int = 0,
-                progress=None) -> list[float]:
+                progress=None, checkpoint=None, dist=None) -> list[float]:
     """Fit `model(z, e) ≈ m₄` by Adam on the mean-square complex misfit (mini-batches, cosine
-    learning-rate decay). Runs where `model` lives; returns the loss per epoch."""
-    for name, v, lo in (("epochs", epochs, 1), ("batch", batch, 1)):
-        if not isinstance(v, int) or v < lo:
-            raise ValueError(f"{name}={v!r} must be an integer >= {lo}")
-    if not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr={lr!r} must be > 0")
-    dev = next(model.parameters()).device
+    learning-rate decay). Runs where `model` lives; returns the loss per epoch.
+
+    The loop is `sciml.hpc.fit`: with `dist` (``sciml.hpc.init_distributed()`` under
+    ``torchrun``) each batch is spread over the processes, and with `checkpoint` (a path) an
+    interrupted fit resumes from its last epoch.
+    """
+    from ..hpc import fit
+
+    def misfit(net, z, e, m4):
+        return _sq(net(z, e) - m4)
+
     torch.manual_seed(seed)
-    g = torch.Generator(device="cpu").manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs)
-    z, e, m4 = (t.to(dev) for t in (data.z, data.e, data.m4))
-    n = len(data)
-    history = []
-    for _ in range(epochs):
-        perm = torch.randperm(n, generator=g).to(dev)
-        total = 0.0
-        for i in range(0, n, batch):
-            idx = perm[i:i + batch]
-            loss = _sq(model(z[idx], e[idx]) - m4[idx]).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += float(loss.detach()) * idx.numel()
-        sched.step()
-        history.append(total / n)
-        if progress is not None:
-            progress(1)
-    return history
+    step = None if progress is None else (lambda epoch, loss: progress(1))
+    return fit(model, misfit, (data.z, data.e, data.m4), epochs=epochs, batch=batch, lr=lr,
+               seed=seed, checkpoint=checkpoint, progress=step, dist=dist).history
 
 
 def split_cases(ds, fraction: float = 0.25, *, seed: int = 0):

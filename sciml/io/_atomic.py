@@ -34,3 +34,45 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a fresh temporary folder beside ``path``; on success it becomes ``path`` in one
+    rename (an existing ``path`` is replaced).
+
+    On an exception the temporary folder is removed, so a folder named ``path`` is always
+    complete: a run killed half-way leaves nothing that looks finished.
+    """
+    import shutil
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    os.chmod(tmp, 0o777 & ~_umask())
+    try:
+        yield tmp
+        if path.exists():
+            shutil.rmtree(path)
+        os.replace(tmp, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def remove_temporaries(folder: str | os.PathLike) -> int:
+    """Remove what `atomic_path` / `atomic_dir` left in `folder` when a process was killed
+    mid-write (hidden ``.*.tmp*`` entries); returns how many. Only call it when no other
+    process is writing there."""
+    import shutil
+
+    n = 0
+    folder = Path(folder)
+    if not folder.is_dir():
+        return 0
+    for entry in folder.glob(".*.tmp*"):
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        n += 1
+    return n

@@ -33,6 +33,24 @@ def write_json(data: dict, path: str | os.PathLike) -> Path:
     return Path(path)
 
 
+def write_text(text: str, path: str | os.PathLike) -> Path:
+    """Write ``text`` (a log, a script) atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text)
+    return Path(path)
+
+
+def log_file(path: str | os.PathLike):
+    """A ``logging`` handler appending time-stamped records to ``path`` (folder created)."""
+    import logging
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, mode="a", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    return handler
+
+
 def read_json(path: str | os.PathLike) -> dict:
     return json.loads(Path(path).read_text())
 
