@@ -22,20 +22,21 @@
    error of the time-averaged velocity power spectrum E(k) over the second half.
 
 Run time on 2 cores: ~25 min (``--quick`` ~1.5 min).
-Command: python cases/active_fluid_closure.py [--quick] [--out DIR] [--seed N]
+Command: python cases/active_fluid_closure.py [--workers N] [--quick] [--out DIR] [--seed N]
          [--device cpu|cuda]
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import sys
 
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from sciml.case import case_parser, run_case
+from sciml.case import case_parser, number, run_case
 from sciml.closures import (
     BinghamResidualClosure,
     ClosureSamples,
@@ -47,6 +48,7 @@ from sciml.closures import (
     save_closure,
     train_a_posteriori,
 )
+from sciml.hpc import ensemble
 from sciml.io import save_figure, write_dataset
 from solvers.spectral import (
     ActiveFluidParams,
@@ -60,7 +62,10 @@ from solvers.spectral import (
 
 
 def build_parser():
-    return case_parser("active_fluid_closure", __doc__)
+    p = case_parser("active_fluid_closure", __doc__)
+    p.add_argument("--workers", type=number(1, 1024, lo_open=False, integer=True), default=1,
+                   help="processes running the kinetic simulations (Dask; default 1)")
+    return p
 
 
 def main(args, run):
@@ -77,6 +82,8 @@ def main(args, run):
     dt, ntheta, every = 0.01, 64, 0.25
     kin = {"nx": nx, "ntheta": ntheta, "dt": dt, "t_end": t_end, "save_every": every,
            "amplitude": 0.3, "device": dev}
+    if args.workers > 1:  # the parameter sets of each batch of simulations run in parallel
+        kin["mapper"] = functools.partial(ensemble, workers=args.workers)
 
     # Problem: held-out kinetic runs at every candidate
     with run.progress(total=len(candidates), desc="kinetic test runs", unit="run") as bar:

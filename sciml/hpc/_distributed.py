@@ -19,6 +19,8 @@ import torch
 
 from ..io import load_checkpoint, save_checkpoint
 
+SCHEDULES = ("cosine", "onecycle", "constant")
+
 
 @dataclass(frozen=True)
 class Distributed:
@@ -119,10 +121,11 @@ def fit(model: torch.nn.Module, loss_fn: Callable[..., torch.Tensor],
     ``loss_fn(model, *batch)`` returns the loss of each sample (shape ``(k,)``); the step
     minimises their mean over the global `batch`. The sample order comes from a generator
     seeded by `seed`, the same in every process. `schedule` is ``"cosine"`` (decay to 0 over
-    `epochs`) or ``"constant"``. With `checkpoint` (a path), the state is saved every
-    `checkpoint_every` epochs and at the end, and a run finding it (and `resume`) continues
-    from it. `time_limit` (seconds) stops after the epoch that passes it, with a checkpoint.
-    `progress(epoch, loss)` is called after each epoch (on rank 0 only).
+    `epochs`), ``"onecycle"`` (warm-up to `lr` and decay, per batch) or ``"constant"``.
+    With `checkpoint` (a path), the state is saved every `checkpoint_every` epochs and at the
+    end, and a run finding it (and `resume`) continues from it. `time_limit` (seconds) stops
+    after the epoch that passes it, with a checkpoint. `progress(epoch, loss)` is called after
+    each epoch (on rank 0 only).
 
     `dist` (from `init_distributed`) spreads each batch over the processes of a torchrun
     launch; without it, one process.
@@ -131,8 +134,8 @@ def fit(model: torch.nn.Module, loss_fn: Callable[..., torch.Tensor],
     _integer("batch", batch, 1)
     _integer("checkpoint_every", checkpoint_every, 1)
     _positive("lr", lr)
-    if schedule not in ("cosine", "constant"):
-        raise ValueError(f"schedule={schedule!r} must be 'cosine' or 'constant'")
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule={schedule!r} must be one of {SCHEDULES}")
     if time_limit is not None:
         _positive("time_limit", time_limit)
     if not data:
@@ -149,8 +152,13 @@ def fit(model: torch.nn.Module, loss_fn: Callable[..., torch.Tensor],
         ids = [dist.device.index] if dist.device.type == "cuda" else None
         net = torch.nn.parallel.DistributedDataParallel(model, device_ids=ids)
     opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    sched = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs) if schedule == "cosine"
-             else torch.optim.lr_scheduler.LambdaLR(opt, lambda _: 1.0))
+    steps = math.ceil(n / batch)
+    if schedule == "cosine":
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs)
+    elif schedule == "onecycle":  # stepped per batch
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs * steps)
+    else:
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda _: 1.0)
     gen = torch.Generator(device="cpu").manual_seed(seed)
     history: list[float] = []
     first = 0
@@ -190,8 +198,11 @@ def fit(model: torch.nn.Module, loss_fn: Callable[..., torch.Tensor],
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
+            if schedule == "onecycle":
+                sched.step()
             total += losses.detach().sum().to(torch.float64)
-        sched.step()
+        if schedule != "onecycle":
+            sched.step()
         history.append(float(dist.all_reduce_sum(total)) / n)
         if progress is not None and dist.is_main:
             progress(epoch + 1, history[-1])

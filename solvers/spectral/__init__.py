@@ -1,6 +1,11 @@
-"""Periodic pseudo-spectral active-fluid solvers (torch, any device, differentiable): the
-1D(x)+θ and 2D kinetic references and the 2D moment model with its closures."""
+"""Periodic pseudo-spectral solvers: active fluids (torch, any device, differentiable: the
+1D(x)+θ and 2D kinetic references and the 2D moment model with its closures) and 1D viscous
+Burgers (NumPy, ETDRK4, with the exact Cole-Hopf solution)."""
 
+from ._burgers import burgers_exact as burgers_exact
+from ._burgers import burgers_initial as burgers_initial
+from ._burgers import burgers_sample as burgers_sample
+from ._burgers import solve_burgers as solve_burgers
 from ._closures import CLOSURES as CLOSURES
 from ._closures import bingham as bingham
 from ._closures import bingham_h as bingham_h

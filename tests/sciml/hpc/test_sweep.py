@@ -155,3 +155,24 @@ def test_failing_point_is_reported_and_the_others_complete(tmp_path):
     r = subprocess.run([*cmd[:5], "--param", "phi=0.4:0.5", "--out", str(tmp_path / "x")],
                        capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert r.returncode == 2 and "start:stop:num" in r.stderr
+
+
+def test_generators_give_the_same_data_spread_over_workers(client):
+    import functools
+
+    from sciml.hpc import ensemble
+    from sciml.operators import darcy_dataset
+    from solvers.spectral import ActiveFluidParams, kinetic_closure_data
+
+    serial = darcy_dataset(5, resolution=12)
+    spread = darcy_dataset(5, resolution=12, client=client)
+    np.testing.assert_array_equal(serial["u"].values, spread["u"].values)
+    params = [ActiveFluidParams(alpha=a) for a in (-1.0, -2.0, -3.0)]
+    kin = {"nx": 16, "ntheta": 16, "dt": 0.02, "t_end": 0.4, "save_every": 0.2}
+    calls = []
+    one = kinetic_closure_data(params, **kin)
+    many = kinetic_closure_data(params, mapper=functools.partial(ensemble, client=client),
+                                progress=calls.append, **kin)
+    assert calls == [3]
+    np.testing.assert_array_equal(one["m4_real"].values, many["m4_real"].values)
+    np.testing.assert_array_equal(many["alpha"].values, [-1.0, -2.0, -3.0])
