@@ -75,7 +75,7 @@ def build_parser():
     p.add_argument("--time-limit", type=number(0.0), default=None,
                    help="stop training after this many seconds, resumable (default none)")
     p.add_argument("--resume", action="store_true",
-                   help="continue the training from OUT/checkpoint.pt")
+                   help="continue the training from OUT/checkpoint.pt if it is there")
     return p
 
 
@@ -109,8 +109,9 @@ def main(args, run):
     except ValueError as exc:
         raise UserInputError(f"argument --device: {exc}") from None
     ckpt = run.path("checkpoint.pt")
-    if args.resume and not ckpt.exists():
-        raise UserInputError(f"argument --resume: no checkpoint at {ckpt}")
+    resume = args.resume and ckpt.exists()
+    if args.resume and not resume and dist.is_main:
+        print(f"darcy_mgno.py: no checkpoint at {ckpt}; starting from epoch 0", file=sys.stderr)
 
     # Problem: data (rank 0 generates and caches, the other ranks read the cache)
     def data(n, resolution, seed, desc):
@@ -139,9 +140,12 @@ def main(args, run):
             bar.set_postfix(h1=f"{loss:.4f}")
             bar.refresh()
 
-        fitted = train_operator(model, a_train, u_train, epochs=epochs, batch=args.batch,
-                                lr=lr, seed=args.seed, checkpoint=ckpt, resume=args.resume,
-                                time_limit=args.time_limit, progress=report, dist=dist)
+        try:
+            fitted = train_operator(model, a_train, u_train, epochs=epochs, batch=args.batch,
+                                    lr=lr, seed=args.seed, checkpoint=ckpt, resume=resume,
+                                    time_limit=args.time_limit, progress=report, dist=dist)
+        except ValueError as exc:  # a checkpoint of another run
+            raise UserInputError(f"argument --resume: {exc}") from None
     train_seconds = time.perf_counter() - t0
     if not fitted.finished:
         shutdown_distributed()

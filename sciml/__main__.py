@@ -1,4 +1,5 @@
-"""Command line of the package: ``python -m sciml sweep ...``.
+"""Command line of the package: ``python -m sciml sweep ...`` and ``python -m sciml template
+sweep|train`` (prints a SLURM batch script).
 
     python -m sciml sweep cases/flame_1d.py --param phi=0.40:0.50:11 --param T-in=298,400 \\
         [--scheduler local|slurm|ADDRESS|FILE] [--workers N] [--out DIR] [--retries N] \\
@@ -111,9 +112,21 @@ def sweep_main(argv: list[str]) -> int:
     return 0
 
 
+def template_main(argv: list[str]) -> int:
+    from .hpc import slurm_template
+    from .hpc._templates import TEMPLATES
+
+    if len(argv) != 1 or argv[0] not in TEMPLATES:
+        print(f"python -m sciml template: error: give one of {', '.join(TEMPLATES)}",
+              file=sys.stderr)
+        return 2
+    print(slurm_template(argv[0]), end="")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    commands = {"sweep": sweep_main}
+    commands = {"sweep": sweep_main, "template": template_main}
     if not argv or argv[0] not in commands:
         print(f"usage: python -m sciml {{{','.join(commands)}}} ...\n\n{__doc__}",
               file=sys.stderr)

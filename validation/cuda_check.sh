@@ -27,6 +27,8 @@ declare -A runs=(
   [lattice_gauge_fermion_vmc]="cases/lattice_qed.py --system gauge-fermion --method vmc --quick"
   [u1_flow]="cases/u1_flow_sampler.py --sampler flow --quick"
   [u1_hmc]="cases/u1_flow_sampler.py --sampler hmc --quick"
+  [darcy_mgno]="cases/darcy_mgno.py --quick"
+  [darcy_fno]="cases/darcy_mgno.py --model fno --quick"
 )
 if [ -n "${ONLY:-}" ]; then
   for name in "${!runs[@]}"; do

@@ -40,8 +40,8 @@ MODELS = {
         "fno": lambda: fno(modes=12, width=32, depth=4),
         "unet": lambda: UNet(width=14, levels=4)},
     1: {"mgno": lambda: MgNO(width=24, depth=4, levels=6, padding="circular", dim=1),
-        "fno": lambda: fno(modes=16, width=48, depth=4, dim=1),
-        "unet": lambda: UNet(width=20, levels=4, dim=1)},
+        "fno": lambda: fno(modes=16, width=52, depth=4, dim=1),
+        "unet": lambda: UNet(width=14, levels=4, dim=1)},
 }
 
 
@@ -117,7 +117,7 @@ def main(argv=None) -> int:
                          (x[a.n_train:], y[a.n_train:]), budget=a.budget, dirichlet=True,
                          device=a.device, fine=fine_t) for k in kinds]
 
-    burgers = cached_dataset("burgers", n, resolution=256, refine=4, seed=0,
+    burgers = cached_dataset("burgers", n, resolution=256, refine=2, seed=0,
                              workers=a.workers)
     x, y = _tensors(burgers, "u0", "u1", a.device)
     print(f"Burgers 256, {a.n_train} train / {a.n_test} test, {a.burgers_budget:.0f} s per "

@@ -24,3 +24,4 @@ from ._sweep import CaseTask as CaseTask
 from ._sweep import PointFailed as PointFailed
 from ._sweep import merge as merge
 from ._sweep import sweep as sweep
+from ._templates import slurm_template as slurm_template

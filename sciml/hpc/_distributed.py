@@ -168,7 +168,11 @@ def fit(model: torch.nn.Module, loss_fn: Callable[..., torch.Tensor],
             raise ValueError(f"checkpoint {checkpoint} is of a run with epochs="
                              f"{state.get('epochs')}, batch={state.get('batch')}; this call "
                              f"has epochs={epochs}, batch={batch} (resume=False starts anew)")
-        model.load_state_dict(state["model"])
+        try:
+            model.load_state_dict(state["model"])
+        except RuntimeError:
+            raise ValueError(f"checkpoint {checkpoint} holds another model's weights "
+                             f"(resume=False starts anew)") from None
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
         gen.set_state(state["generator"].cpu())

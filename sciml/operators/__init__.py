@@ -7,6 +7,7 @@ from ._data import burgers_dataset as burgers_dataset
 from ._data import cache_dir as cache_dir
 from ._data import cached_dataset as cached_dataset
 from ._data import darcy_dataset as darcy_dataset
+from ._data import navier_stokes_dataset as navier_stokes_dataset
 from ._losses import relative_h1 as relative_h1
 from ._losses import relative_l2 as relative_l2
 from ._mgno import MgConv as MgConv

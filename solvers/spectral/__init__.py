@@ -1,6 +1,7 @@
 """Periodic pseudo-spectral solvers: active fluids (torch, any device, differentiable: the
 1D(x)+θ and 2D kinetic references and the 2D moment model with its closures) and 1D viscous
-Burgers (NumPy, ETDRK4, with the exact Cole-Hopf solution)."""
+Burgers (NumPy, ETDRK4, with the exact Cole-Hopf solution) and 2D Navier-Stokes in vorticity
+form (torch, Crank-Nicolson/Heun)."""
 
 from ._burgers import burgers_exact as burgers_exact
 from ._burgers import burgers_initial as burgers_initial
@@ -26,3 +27,7 @@ from ._moment import MomentRun as MomentRun
 from ._moment import MomentSolver2D as MomentSolver2D
 from ._moment import MomentState as MomentState
 from ._params import ActiveFluidParams as ActiveFluidParams
+from ._vorticity import default_forcing as default_forcing
+from ._vorticity import solve_vorticity as solve_vorticity
+from ._vorticity import vorticity_block as vorticity_block
+from ._vorticity import vorticity_initial as vorticity_initial

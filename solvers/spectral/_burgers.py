@@ -112,7 +112,7 @@ def burgers_exact(u0, *, nu: float, t: float) -> np.ndarray:
     return -2 * nu * phi_x / phi
 
 
-def burgers_sample(seed: int, index: int, *, resolution: int = 256, refine: int = 4,
+def burgers_sample(seed: int, index: int, *, resolution: int = 256, refine: int = 2,
                    nu: float = 0.1, t_end: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Sample `index` of the data set `seed`: (u(·, 0), u(·, t_end)) on `resolution` points,
     solved on refine·resolution points. Depends only on (seed, index)."""

@@ -35,6 +35,9 @@ def test_quick_spm_calibration_covers_the_truth(tmp_path):
         assert (tmp_path / png).stat().st_size > 10_000
 
 
+# ~90 s: slow since the sweep and operator tests joined the default run (the SPM quick run above
+# covers the case script's contract; this one the P2D surrogate path).
+@pytest.mark.slow
 def test_quick_p2d_surrogate_calibration(tmp_path):
     # the multi-fidelity P2D surrogate (quick: one C-rate, 16 P2D runs) in the likelihood
     r = _run("--quick", "--model", "p2d", "--forward", "surrogate", "--out", str(tmp_path))

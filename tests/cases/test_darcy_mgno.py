@@ -37,6 +37,25 @@ def test_quick_mgno(tmp_path):
     assert (tmp_path / "out" / "darcy_test_samples.png").stat().st_size > 20_000
 
 
+def test_time_limit_stops_and_resume_finishes_with_the_same_result(tmp_path):
+    args = ["--quick", "--n-train", "24", "--n-test", "8", "--epochs", "3", "--zero-shot", "0",
+            "--out", str(tmp_path / "run")]
+    cache = tmp_path / "cache"
+    stopped = _run(*args, "--time-limit", "1e-6", cache=cache)
+    assert stopped.returncode == 3 and "--resume" in stopped.stderr
+    assert not (tmp_path / "run" / "summary.json").exists()
+    again = _run(*args, "--resume", cache=cache)
+    assert again.returncode == 0, again.stderr[-3000:]
+    resumed = read_json(tmp_path / "run" / "summary.json")
+    assert resumed["resumed_from_epoch"] == 1
+    whole = _run(*args[:-1], str(tmp_path / "whole"), cache=cache)
+    assert whole.returncode == 0, whole.stderr[-3000:]
+    s = read_json(tmp_path / "whole" / "summary.json")
+    assert resumed["rel_l2_test"] == pytest.approx(s["rel_l2_test"], rel=1e-6)
+    other = _run(*args[:-1], str(tmp_path / "run"), "--resume", "--batch", "4", cache=cache)
+    assert other.returncode == 2 and "argument --resume: checkpoint" in other.stderr
+
+
 def test_torchrun_two_processes_follow_one(tmp_path):
     args = ["--quick", "--n-train", "32", "--n-test", "8", "--epochs", "3", "--zero-shot", "0"]
     one = _run(*args, "--out", str(tmp_path / "one"), cache=tmp_path / "cache")
@@ -56,7 +75,6 @@ def test_torchrun_two_processes_follow_one(tmp_path):
     (["--model", "gno"], "--model"),
     (["--zero-shot", "16"], "--zero-shot: 16 must be 0 or finer"),
     (["--resolution", "4"], "--resolution"),
-    (["--resume"], "--resume: no checkpoint"),
 ])
 def test_bad_input(tmp_path, args, text):
     r = _run("--quick", "--out", str(tmp_path), *args)

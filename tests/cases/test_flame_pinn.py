@@ -22,6 +22,9 @@ def _run(*args):
                           timeout=600)
 
 
+# ~60 s: slow since the sweep and operator tests joined the default run (the quick inverse run
+# below still runs the case script by default).
+@pytest.mark.slow
 def test_quick_forward_gradient_mode(tmp_path):
     r = _run("--quick", "--out", str(tmp_path), "--seed", "0")
     assert r.returncode == 0, r.stderr

@@ -135,3 +135,35 @@ def test_gauge_vmc_local_energies_on_cuda_match_cpu():
     torch.testing.assert_close(e_g.cpu(), e_c, rtol=1e-10, atol=1e-10)
     samples, _ = gf.sample_states(m, 256, torch.Generator().manual_seed(0))
     assert not L.gauss_violation(samples).any()
+
+
+def test_operators_on_cuda_match_cpu():
+    from sciml.operators import MgNO, UNet, fno, relative_h1
+
+    x = torch.randn(3, 1, 32, 32, dtype=torch.float64)
+    for make in (lambda: MgNO(width=8, depth=2, levels=4), lambda: UNet(width=8, levels=3),
+                 lambda: fno(modes=8, width=8, depth=2)):
+        torch.manual_seed(0)
+        net = make().double()
+        cpu = net(x)
+        gpu = net.to("cuda")(x.to("cuda")).cpu()
+        torch.testing.assert_close(gpu, cpu, rtol=1e-9, atol=1e-10)
+    y = torch.randn(3, 1, 32, 32, dtype=torch.float64)
+    torch.testing.assert_close(relative_h1(x.cuda(), y.cuda()).cpu(), relative_h1(x, y))
+
+
+def test_fit_on_cuda_follows_cpu():
+    from sciml.hpc import fit
+
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(256, 2, generator=g, dtype=torch.float64)
+    y = torch.sin(3 * x[:, :1]) * x[:, 1:]
+
+    def train(device):
+        torch.manual_seed(0)
+        net = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(),
+                                  torch.nn.Linear(16, 1)).double().to(device)
+        return fit(net, lambda m, a, b: ((m(a) - b) ** 2).sum(-1), (x, y), epochs=5, batch=32,
+                   lr=1e-2).history
+
+    np.testing.assert_allclose(train("cuda"), train("cpu"), rtol=1e-8)
