@@ -103,7 +103,8 @@ def solve_vorticity(w0, *, nu: float = 1e-3, t_end: float = 1.0, dt: float = 1e-
 def vorticity_block(indices, *, seed: int, resolution: int = 64, nu: float = 1e-3,
                     t_end: float = 1.0, dt: float = 1e-3) -> list[tuple[np.ndarray, np.ndarray]]:
     """Samples `indices` of the data set `seed`, solved together as one batch: a list of
-    (ω(·, 0), ω(·, t_end)) on resolution² points. Each sample depends only on (seed, index)."""
+    (ω(·, 0), ω(·, t_end)) on resolution² points. Each sample depends only on (seed, index)
+    (up to the rounding of batched FFTs)."""
     w0 = np.stack([vorticity_initial(resolution, np.random.default_rng([seed, i]))
                    for i in indices])
     w1 = solve_vorticity(w0, nu=nu, t_end=t_end, dt=dt)[-1].cpu().numpy()
