@@ -23,13 +23,6 @@ def _darcy_one(index, *, seed, resolution, refine, params):
     return darcy_sample(seed, index, resolution=resolution, refine=refine, params=params)
 
 
-def _burgers_one(index, *, seed, resolution, refine, nu, t_end):
-    from solvers.spectral import burgers_sample
-
-    return burgers_sample(seed, index, resolution=resolution, refine=refine, nu=nu,
-                          t_end=t_end)
-
-
 def _count(n):
     if not (isinstance(n, (int, np.integer)) and n >= 1):
         raise ValueError(f"n={n!r} must be an integer >= 1")
@@ -39,6 +32,23 @@ def _spread(fn, n, workers, client, progress):
     w = workers or 1
     return ensemble(fn, range(n), client=client, workers=workers,
                     chunk=max(1, n // (8 * w)), progress=progress)
+
+
+def _blocks(fn, n, workers, client, progress, size=50):
+    """Samples 0..n-1 from ``fn(indices) -> list of samples``, in blocks of `size` (one Dask
+    task each when spread)."""
+    blocks = [range(i, min(n, i + size)) for i in range(0, n, size)]
+    done = [0]
+
+    def step(k):  # k blocks finished: report their samples
+        for _ in range(k):
+            inc = min(size, n - done[0])
+            done[0] += inc
+            progress(inc)
+
+    return [p for block in ensemble(fn, blocks, client=client, workers=workers,
+                                    progress=None if progress is None else step)
+            for p in block]
 
 
 def darcy_dataset(n: int, *, resolution: int = 64, refine: int = 2, seed: int = 0,
@@ -71,11 +81,13 @@ def burgers_dataset(n: int, *, resolution: int = 256, refine: int = 2, nu: float
                     t_end: float = 1.0, seed: int = 0, workers: int | None = None,
                     client=None, progress=None) -> xr.Dataset:
     """`n` Burgers samples: ``u0`` and ``u1`` = u(·, t_end) on (sample, x), x = i/resolution,
-    solved on refine·resolution points."""
+    solved on refine·resolution points, in batches of 50."""
+    from solvers.spectral import burgers_block
+
     _count(n)
-    fn = functools.partial(_burgers_one, seed=seed, resolution=resolution, refine=refine,
+    fn = functools.partial(burgers_block, seed=seed, resolution=resolution, refine=refine,
                            nu=nu, t_end=t_end)
-    pairs = _spread(fn, n, workers, client, progress)
+    pairs = _blocks(fn, n, workers, client, progress)
     return xr.Dataset(
         {"u0": (("sample", "x"), np.stack([p[0] for p in pairs]), {"long_name": "u(x, 0)"}),
          "u1": (("sample", "x"), np.stack([p[1] for p in pairs]),
@@ -83,7 +95,7 @@ def burgers_dataset(n: int, *, resolution: int = 256, refine: int = 2, nu: float
         coords={"x": np.arange(resolution) / resolution},
         attrs={"kind": "burgers", "n": n, "resolution": resolution, "refine": refine,
                "nu": nu, "t_end": t_end, "seed": seed,
-               "source": "solvers.spectral.burgers_sample", "version": __version__})
+               "source": "solvers.spectral.burgers_block", "version": __version__})
 
 
 def navier_stokes_dataset(n: int, *, resolution: int = 64, nu: float = 1e-3,
@@ -96,12 +108,9 @@ def navier_stokes_dataset(n: int, *, resolution: int = 64, nu: float = 1e-3,
     from solvers.spectral import vorticity_block
 
     _count(n)
-    blocks = [range(i, min(n, i + 50)) for i in range(0, n, 50)]
     fn = functools.partial(vorticity_block, seed=seed, resolution=resolution, nu=nu,
                            t_end=t_end, dt=dt)
-    step = None if progress is None else (lambda k: progress(50 * k))
-    pairs = [p for block in ensemble(fn, blocks, client=client, workers=workers,
-                                     progress=step) for p in block]
+    pairs = _blocks(fn, n, workers, client, progress)
     x = np.arange(resolution) / resolution
     return xr.Dataset(
         {"w0": (("sample", "x", "y"), np.stack([p[0] for p in pairs]), {"long_name": "ω(x, 0)"}),

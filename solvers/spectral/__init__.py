@@ -3,6 +3,7 @@
 Burgers (NumPy, ETDRK4, with the exact Cole-Hopf solution) and 2D Navier-Stokes in vorticity
 form (torch, Crank-Nicolson/Heun)."""
 
+from ._burgers import burgers_block as burgers_block
 from ._burgers import burgers_exact as burgers_exact
 from ._burgers import burgers_initial as burgers_initial
 from ._burgers import burgers_sample as burgers_sample

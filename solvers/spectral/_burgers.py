@@ -16,8 +16,9 @@ import numpy as np
 
 def _check_field(u0) -> np.ndarray:
     u0 = np.asarray(u0, dtype=np.float64)
-    if u0.ndim != 1 or u0.size < 4 or u0.size % 2:
-        raise ValueError(f"u0 has shape {u0.shape}; it must be 1D with an even size >= 4")
+    if u0.ndim not in (1, 2) or u0.shape[-1] < 4 or u0.shape[-1] % 2:
+        raise ValueError(f"u0 has shape {u0.shape}; it must be (n,) or (batch, n) with n even "
+                         f">= 4")
     if not np.isfinite(u0).all():
         raise ValueError("u0 must be finite")
     return u0
@@ -45,17 +46,18 @@ def burgers_initial(n: int, rng: np.random.Generator, *, amplitude: float = 25.0
 
 def solve_burgers(u0, *, nu: float = 0.1, t_end: float = 1.0, dt: float = 1e-3,
                   saves: int = 1) -> np.ndarray:
-    """Integrate from `u0` (on n equispaced points of [0, 1)) to `t_end` with step ≈ `dt`.
+    """Integrate from `u0` (on n equispaced points of [0, 1); or a batch ``(B, n)``) to
+    `t_end` with step ≈ `dt`.
 
-    Returns the states at `saves` equally spaced times after 0, shape ``(saves, n)`` (the last
-    is t_end).
+    Returns the states at `saves` equally spaced times after 0, shape ``(saves, n)`` or
+    ``(saves, B, n)`` (the last is t_end).
     """
     u0 = _check_field(u0)
     for name, v in (("nu", nu), ("t_end", t_end), ("dt", dt)):
         _positive(name, v)
     if not (isinstance(saves, int) and saves >= 1):
         raise ValueError(f"saves={saves!r} must be an integer >= 1")
-    n = u0.size
+    n = u0.shape[-1]
     steps_per_save = max(1, math.ceil(t_end / saves / dt))
     h = t_end / saves / steps_per_save
     k = 2 * np.pi * np.fft.rfftfreq(n, d=1.0 / n)
@@ -75,7 +77,7 @@ def solve_burgers(u0, *, nu: float = 0.1, t_end: float = 1.0, dt: float = 1e-3,
     f2 = h * np.real(np.mean((2 + LR + np.exp(LR) * (-2 + LR)) / LR ** 3, axis=1))
     f3 = h * np.real(np.mean((-4 - 3 * LR - LR ** 2 + np.exp(LR) * (4 - LR)) / LR ** 3, axis=1))
     v = np.fft.rfft(u0)
-    out = np.empty((saves, n))
+    out = np.empty((saves, *u0.shape))
     for s in range(saves):
         for _ in range(steps_per_save):
             Nv = N(v)
@@ -94,6 +96,8 @@ def burgers_exact(u0, *, nu: float, t: float) -> np.ndarray:
     """The exact solution at time `t` for a zero-mean `u0` (resolved by its n points), through
     u = −2ν ∂ₓ log φ with φ solving the heat equation (Cole–Hopf)."""
     u0 = _check_field(u0)
+    if u0.ndim != 1:
+        raise ValueError("burgers_exact takes one field u0 of shape (n,)")
     _positive("nu", nu)
     if not (math.isfinite(t) and t >= 0):
         raise ValueError(f"t={t!r} must be a number >= 0")
@@ -112,14 +116,20 @@ def burgers_exact(u0, *, nu: float, t: float) -> np.ndarray:
     return -2 * nu * phi_x / phi
 
 
-def burgers_sample(seed: int, index: int, *, resolution: int = 256, refine: int = 2,
-                   nu: float = 0.1, t_end: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """Sample `index` of the data set `seed`: (u(·, 0), u(·, t_end)) on `resolution` points,
-    solved on refine·resolution points. Depends only on (seed, index)."""
+def burgers_block(indices, *, seed: int, resolution: int = 256, refine: int = 2,
+                  nu: float = 0.1, t_end: float = 1.0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Samples `indices` of the data set `seed`, solved together as one batch: a list of
+    (u(·, 0), u(·, t_end)) on `resolution` points, solved on refine·resolution points. Each
+    sample depends only on (seed, index) (up to the rounding of batched FFTs)."""
     for name, v, lo in (("resolution", resolution, 4), ("refine", refine, 1)):
         if not (isinstance(v, (int, np.integer)) and v >= lo):
             raise ValueError(f"{name}={v!r} must be an integer >= {lo}")
     n = refine * resolution
-    u0 = burgers_initial(n, np.random.default_rng([seed, index]))
+    u0 = np.stack([burgers_initial(n, np.random.default_rng([seed, i])) for i in indices])
     u1 = solve_burgers(u0, nu=nu, t_end=t_end, dt=min(1e-3, 0.5 / n))[-1]
-    return u0[::refine].copy(), u1[::refine].copy()
+    return [(a[::refine].copy(), b[::refine].copy()) for a, b in zip(u0, u1, strict=True)]
+
+
+def burgers_sample(seed: int, index: int, **kwargs) -> tuple[np.ndarray, np.ndarray]:
+    """Sample `index` of the data set `seed` (settings as `burgers_block`)."""
+    return burgers_block([index], seed=seed, **kwargs)[0]

@@ -71,7 +71,7 @@ def test_learned_closure_file_must_exist(tmp_path):
     (["--dt", "0.5", "--zeta", "17", "--alpha", "-5"], "argument --dt"),
     (["--linear-mode", "40", "--n", "32"], "argument --linear-mode"),
 ])
-def test_bad_input_exits_2(tmp_path, args, message):
-    r = _run(*args, "--out", str(tmp_path))
-    assert r.returncode == 2, r.stderr
-    assert message in r.stderr
+def test_bad_input_exits_2(run_in_process, tmp_path, args, message):
+    status, err = run_in_process("active_fluid_2d", *args, "--out", tmp_path)
+    assert status == 2, err
+    assert message in err

@@ -59,7 +59,7 @@ def test_quick_p2d_surrogate_calibration(tmp_path):
     (["--true-scale", "bogus=1"], "unknown parameter"),
     (["--c-rate", "5"], "--c-rate"),
 ])
-def test_bad_input_exits_2(tmp_path, args, message):
-    r = _run(*args, "--out", str(tmp_path))
-    assert r.returncode == 2, r.stderr
-    assert message in r.stderr
+def test_bad_input_exits_2(run_in_process, tmp_path, args, message):
+    status, err = run_in_process("battery_calibration", *args, "--out", tmp_path)
+    assert status == 2, err
+    assert message in err

@@ -44,8 +44,8 @@ def test_quick_discharge(tmp_path, model, capacity):
     (["--scale", "lower_cutoff=0.2"], "can never be reached"),
     (["--params", "nrel_spm", "--model", "p2d"], "SPM-only"),
 ])
-def test_bad_input_exits_2(tmp_path, args, message):
-    r = _run(*args, "--out", str(tmp_path))
-    assert r.returncode == 2, r.stderr
-    assert message in r.stderr
+def test_bad_input_exits_2(run_in_process, tmp_path, args, message):
+    status, err = run_in_process("battery_discharge", *args, "--out", tmp_path)
+    assert status == 2, err
+    assert message in err
     assert not (tmp_path / "summary.json").exists()

@@ -55,8 +55,8 @@ def test_quick_ch4_and_counterflow(tmp_path, case, key, value, rel):
      (["--case", "nope"], "--case"), (["--mode", "nope"], "--mode"),
      (["--case", "ch4", "--mode", "gradient"], "--mode")],
 )
-def test_bad_input_exits_2_with_one_line(tmp_path, args, flag):
-    r = _run(*args, "--out", str(tmp_path))
-    assert r.returncode == 2
-    assert r.stderr.count("\n") == 1 and flag in r.stderr and "Traceback" not in r.stderr
+def test_bad_input_exits_2_with_one_line(run_in_process, tmp_path, args, flag):
+    status, err = run_in_process("flame_1d", *args, "--out", tmp_path)
+    assert status == 2
+    assert err.count("\n") == 1 and flag in err and "Traceback" not in err
     assert not any(tmp_path.iterdir())

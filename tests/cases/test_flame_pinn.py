@@ -87,6 +87,6 @@ def test_quick_premixed(tmp_path, case, key):
                                             (["--iterations", "1.5"], "--iterations"),
                                             (["--case", "ch4", "--inverse"], "--inverse"),
                                             (["--case", "pipe"], "--case")])
-def test_bad_input_exits_2(tmp_path, args, flag):
-    r = _run(*args, "--out", str(tmp_path))
-    assert r.returncode == 2 and flag in r.stderr and r.stderr.count("\n") == 1
+def test_bad_input_exits_2(run_in_process, tmp_path, args, flag):
+    status, err = run_in_process("flame_pinn", *args, "--out", tmp_path)
+    assert status == 2 and flag in err and err.count("\n") == 1

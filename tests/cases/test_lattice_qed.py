@@ -44,10 +44,10 @@ def test_energies_match_the_spec(tmp_path, args, key, value):
     (["--system", "gauge-fermion", "--periodic", "--Lx", "3"], "argument --periodic"),
     (["--system", "torus", "--Ly", "1"], "argument --Ly"),
 ])
-def test_bad_input_exits_2(tmp_path, args, message):
-    r = _run(*args, "--out", str(tmp_path))
-    assert r.returncode == 2, r.stderr
-    assert message in r.stderr
+def test_bad_input_exits_2(run_in_process, tmp_path, args, message):
+    status, err = run_in_process("lattice_qed", *args, "--out", tmp_path)
+    assert status == 2, err
+    assert message in err
 
 
 def test_quick_vmc_of_the_plaquette(tmp_path):

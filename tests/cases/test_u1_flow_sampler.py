@@ -55,6 +55,6 @@ def test_short_flow_run_is_exact_and_resumes(tmp_path):
     (["--beta", "0"], "argument --beta"), (["--L", "1"], "argument --L"),
     (["--sampler", "flow", "--L", "6"], "argument --L"),
     (["--sampler", "mcmc"], "argument --sampler")])
-def test_bad_input_exits_2(tmp_path, args, message):
-    r = _run(*args, "--out", str(tmp_path))
-    assert r.returncode == 2 and message in r.stderr
+def test_bad_input_exits_2(run_in_process, tmp_path, args, message):
+    status, err = run_in_process("u1_flow_sampler", *args, "--out", tmp_path)
+    assert status == 2 and message in err

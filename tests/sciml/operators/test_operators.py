@@ -93,7 +93,7 @@ def burgers():
 def test_seeded_training_on_burgers_reaches_an_error_bound(burgers, name, make, bound):
     x_tr, y_tr, x_te, y_te = burgers
     torch.manual_seed(0)
-    model = FieldOperator(make(), x_tr, y_tr)
+    model = FieldOperator(make().float(), x_tr, y_tr)  # float32 whatever the default dtype
     before = evaluate(model, x_te, y_te)["rel_l2"]
     result = train_operator(model, x_tr, y_tr, epochs=30, batch=16, lr=3e-3, seed=0)
     after = evaluate(model, x_te, y_te)

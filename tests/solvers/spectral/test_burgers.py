@@ -45,5 +45,13 @@ def test_samples_and_bad_input():
     assert a.shape == b.shape == (64,) and np.abs(b).max() < np.abs(a).max()
     with pytest.raises(ValueError, match="nu=-1"):
         solve_burgers(U0, nu=-1)
-    with pytest.raises(ValueError, match="even size"):
+    with pytest.raises(ValueError, match="n even >= 4"):
         solve_burgers(U0[:-1])
+
+
+def test_a_batch_is_solved_as_its_members():
+    batch = np.stack([U0, 0.5 * U0[::-1]])
+    both = solve_burgers(batch, nu=0.1, t_end=0.2, dt=1e-3)[-1]
+    for i in range(2):
+        np.testing.assert_allclose(both[i], solve_burgers(batch[i], nu=0.1, t_end=0.2,
+                                                          dt=1e-3)[-1], rtol=0, atol=1e-13)
