@@ -112,6 +112,9 @@ def test_seeded_fit_beats_bingham_on_held_out_runs(fitted):
     assert err_learned < 0.6 * err_bingham, (err_learned, err_bingham)
 
 
+# ~70 s: slow since the operator and sweep tests joined the default run; the a-posteriori
+# closure is still trained and checked by default in tests/cases/test_active_fluid_closure.py.
+@pytest.mark.slow
 def test_a_posteriori_training_improves_held_out_rollouts(fitted):
     ds, train, test, model = fitted
     model = copy.deepcopy(model)
