@@ -35,18 +35,17 @@ from sciml.case import CaseInterrupted, UserInputError, case_parser, number, run
 from sciml.hpc import init_distributed, shutdown_distributed
 from sciml.io import save_checkpoint, save_figure, write_dataset
 from sciml.operators import (
+    MATCHED,
     FieldOperator,
-    MgNO,
-    UNet,
+    build_operator,
     cached_dataset,
     evaluate,
-    fno,
     parameter_count,
     train_operator,
 )
 
-# Widths giving ~0.36-0.39 M parameters each (MgNO 388 k, FNO 357 k, U-Net 370 k).
-WIDTH = {"mgno": 24, "fno": 32, "unet": 14}
+# --quick: half the width and a shallower model of each kind
+QUICK = {"mgno": {"depth": 3, "levels": 5}, "fno": {"modes": 8}, "unet": {"levels": 3}}
 
 
 def build_parser():
@@ -79,14 +78,6 @@ def build_parser():
     return p
 
 
-def build_model(kind: str, width: int, quick: bool):
-    if kind == "mgno":
-        return MgNO(width=width, depth=3 if quick else 4, levels=5 if quick else 6)
-    if kind == "fno":
-        return fno(modes=8 if quick else 12, width=width, depth=4)
-    return UNet(width=width, levels=3 if quick else 4)
-
-
 def _tensor(ds, name):
     return torch.as_tensor(ds[name].values, dtype=torch.float32)[:, None]
 
@@ -99,7 +90,8 @@ def main(args, run):
     n_test = args.n_test or (50 if quick else 200)
     epochs = args.epochs or (12 if quick else 100)
     lr = args.lr or 1e-3
-    width = args.width or (WIDTH[args.model] // 2 if quick else WIDTH[args.model])
+    matched = MATCHED[2][args.model]["width"]
+    width = args.width or (matched // 2 if quick else matched)
     zero_shot = args.zero_shot if args.zero_shot is not None else (64 if quick else 128)
     if 0 < zero_shot <= res:
         raise UserInputError(f"argument --zero-shot: {zero_shot} must be 0 or finer than "
@@ -128,7 +120,7 @@ def main(args, run):
     a, u = _tensor(ds, "a"), _tensor(ds, "u")
     a_train, u_train, a_test, u_test = a[:n_train], u[:n_train], a[n_train:], u[n_train:]
     torch.manual_seed(args.seed)
-    net = build_model(args.model, width, quick)
+    net = build_operator(args.model, width=width, **(QUICK[args.model] if quick else {}))
     model = FieldOperator(net, a_train, u_train, dirichlet=True).to(dist.device)
 
     # Solve

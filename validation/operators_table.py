@@ -26,23 +26,12 @@ import torch
 from sciml.io import write_json
 from sciml.operators import (
     FieldOperator,
-    MgNO,
-    UNet,
+    build_operator,
     cached_dataset,
     evaluate,
-    fno,
     parameter_count,
     train_operator,
 )
-
-MODELS = {
-    2: {"mgno": lambda: MgNO(width=24, depth=4, levels=6),
-        "fno": lambda: fno(modes=12, width=32, depth=4),
-        "unet": lambda: UNet(width=14, levels=4)},
-    1: {"mgno": lambda: MgNO(width=24, depth=4, levels=6, padding="circular", dim=1),
-        "fno": lambda: fno(modes=16, width=52, depth=4, dim=1),
-        "unet": lambda: UNet(width=14, levels=4, dim=1)},
-}
 
 
 def _tensors(ds, x, y, device):
@@ -51,10 +40,11 @@ def _tensors(ds, x, y, device):
     return t(x), t(y)
 
 
-def _run(kind, make, train, test, *, budget, dirichlet, device, fine=None):
+def _run(kind, dim, train, test, *, budget, dirichlet, device, fine=None):
     (xtr, ytr), (xte, yte) = train, test
     torch.manual_seed(0)
-    model = FieldOperator(make(), xtr, ytr, dirichlet=dirichlet).to(device)
+    model = FieldOperator(build_operator(kind, dim=dim), xtr, ytr,
+                          dirichlet=dirichlet).to(device)
     probe = copy.deepcopy(model)
     t0 = time.perf_counter()
     train_operator(probe, xtr, ytr, epochs=1, batch=8, lr=1e-3)
@@ -123,7 +113,7 @@ def _darcy(a, n, kinds, out):
     fine_t = _tensors(fine, "a", "u", a.device)
     print(f"Darcy {a.resolution}², {a.n_train} train / {a.n_test} test, {a.budget:.0f} s "
           f"per model", flush=True)
-    out["darcy"] = [_run(k, MODELS[2][k], (x[:a.n_train], y[:a.n_train]),
+    out["darcy"] = [_run(k, 2, (x[:a.n_train], y[:a.n_train]),
                          (x[a.n_train:], y[a.n_train:]), budget=a.budget, dirichlet=True,
                          device=a.device, fine=fine_t) for k in kinds]
     _table(f"Darcy {a.resolution}² (zero-shot at {a.zero_shot}²)", out["darcy"], a.zero_shot)
@@ -135,7 +125,7 @@ def _burgers(a, n, kinds, out):
     x, y = _tensors(burgers, "u0", "u1", a.device)
     print(f"Burgers 256, {a.n_train} train / {a.n_test} test, {a.burgers_budget:.0f} s per "
           f"model", flush=True)
-    out["burgers"] = [_run(k, MODELS[1][k], (x[:a.n_train], y[:a.n_train]),
+    out["burgers"] = [_run(k, 1, (x[:a.n_train], y[:a.n_train]),
                            (x[a.n_train:], y[a.n_train:]), budget=a.burgers_budget,
                            dirichlet=False, device=a.device) for k in kinds]
     _table("Burgers 256", out["burgers"])

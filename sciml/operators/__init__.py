@@ -16,3 +16,5 @@ from ._train import FieldOperator as FieldOperator
 from ._train import evaluate as evaluate
 from ._train import parameter_count as parameter_count
 from ._train import train_operator as train_operator
+from ._zoo import MATCHED as MATCHED
+from ._zoo import build_operator as build_operator
