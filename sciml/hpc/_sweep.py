@@ -97,7 +97,7 @@ class _Outcome:
 
 
 def _is_number(v) -> bool:
-    return isinstance(v, (bool, int, float, np.number)) and not isinstance(v, str)
+    return isinstance(v, (bool, int, float, np.number))
 
 
 def merge(params: Sequence[Param], outcomes: Sequence[_Outcome], attrs: dict | None = None

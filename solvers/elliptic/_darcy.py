@@ -19,6 +19,8 @@ import scipy.fft
 import scipy.sparse
 import scipy.sparse.linalg
 
+from .._checks import check_integer
+
 
 @dataclass(frozen=True)
 class DarcyParams:
@@ -50,8 +52,7 @@ def gaussian_random_field(n: int, rng: np.random.Generator, *, alpha: float = 2.
                           tau: float = 3.0) -> np.ndarray:
     """A zero-mean random field on n × n nodes of the unit square with covariance
     (−Δ + τ²)^(−α) (Neumann eigenfunctions, i.e. cosines; the constant mode removed)."""
-    if not (isinstance(n, (int, np.integer)) and n >= 2):
-        raise ValueError(f"n={n!r} must be an integer >= 2")
+    check_integer("n", n, 2)
     k = np.arange(n)
     k2 = k[:, None] ** 2 + k[None, :] ** 2
     coef = tau ** (alpha - 1) * (np.pi ** 2 * k2 + tau ** 2) ** (-alpha / 2)
@@ -108,9 +109,8 @@ def darcy_sample(seed: int, index: int, *, resolution: int = 64, refine: int = 2
     """Sample `index` of the data set `seed`: (a, u) on resolution × resolution nodes, solved on
     refine·(resolution − 1) + 1 nodes. The random stream depends only on (seed, index), so a
     data set is the same however its samples are spread over processes."""
-    for name, v, lo in (("resolution", resolution, 3), ("refine", refine, 1)):
-        if not (isinstance(v, (int, np.integer)) and v >= lo):
-            raise ValueError(f"{name}={v!r} must be an integer >= {lo}")
+    check_integer("resolution", resolution, 3)
+    check_integer("refine", refine, 1)
     n = refine * (resolution - 1) + 1
     rng = np.random.default_rng([seed, index])
     a = darcy_coefficient(n, rng, params)

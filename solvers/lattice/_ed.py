@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ._checks import check_finite, check_integer, check_positive
+from .._checks import check_finite, check_integer, check_positive
 
 
 @dataclass

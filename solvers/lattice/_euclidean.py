@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._checks import check_integer, check_positive
+from .._checks import check_integer, check_positive
 
 
 def _orders(beta: float) -> np.ndarray:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ._checks import check_finite, check_integer, check_positive
+from .._checks import check_finite, check_integer, check_positive
 from ._ed import GroundState, lowest_eigenpair
 
 

@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from .._checks import check_integer, check_positive
+
 
 def _check_field(u0) -> np.ndarray:
     u0 = np.asarray(u0, dtype=np.float64)
@@ -22,11 +24,6 @@ def _check_field(u0) -> np.ndarray:
     if not np.isfinite(u0).all():
         raise ValueError("u0 must be finite")
     return u0
-
-
-def _positive(name, v):
-    if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
-        raise ValueError(f"{name}={v!r} must be a number > 0")
 
 
 def burgers_initial(n: int, rng: np.random.Generator, *, amplitude: float = 25.0,
@@ -54,9 +51,8 @@ def solve_burgers(u0, *, nu: float = 0.1, t_end: float = 1.0, dt: float = 1e-3,
     """
     u0 = _check_field(u0)
     for name, v in (("nu", nu), ("t_end", t_end), ("dt", dt)):
-        _positive(name, v)
-    if not (isinstance(saves, int) and saves >= 1):
-        raise ValueError(f"saves={saves!r} must be an integer >= 1")
+        check_positive(name, v)
+    check_integer("saves", saves, 1)
     n = u0.shape[-1]
     steps_per_save = max(1, math.ceil(t_end / saves / dt))
     h = t_end / saves / steps_per_save
@@ -98,7 +94,7 @@ def burgers_exact(u0, *, nu: float, t: float) -> np.ndarray:
     u0 = _check_field(u0)
     if u0.ndim != 1:
         raise ValueError("burgers_exact takes one field u0 of shape (n,)")
-    _positive("nu", nu)
+    check_positive("nu", nu)
     if not (math.isfinite(t) and t >= 0):
         raise ValueError(f"t={t!r} must be a number >= 0")
     n = u0.size
@@ -121,9 +117,8 @@ def burgers_block(indices, *, seed: int, resolution: int = 256, refine: int = 2,
     """Samples `indices` of the data set `seed`, solved together as one batch: a list of
     (u(·, 0), u(·, t_end)) on `resolution` points, solved on refine·resolution points. Each
     sample depends only on (seed, index) (up to the rounding of batched FFTs)."""
-    for name, v, lo in (("resolution", resolution, 4), ("refine", refine, 1)):
-        if not (isinstance(v, (int, np.integer)) and v >= lo):
-            raise ValueError(f"{name}={v!r} must be an integer >= {lo}")
+    check_integer("resolution", resolution, 4)
+    check_integer("refine", refine, 1)
     n = refine * resolution
     u0 = np.stack([burgers_initial(n, np.random.default_rng([seed, i])) for i in indices])
     u1 = solve_burgers(u0, nu=nu, t_end=t_end, dt=min(1e-3, 0.5 / n))[-1]

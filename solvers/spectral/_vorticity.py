@@ -15,6 +15,8 @@ import math
 import numpy as np
 import torch
 
+from .._checks import check_integer, check_positive
+
 
 def _wavenumbers(n, device):
     k = 2 * math.pi * torch.fft.fftfreq(n, d=1.0 / n, device=device, dtype=torch.float64)
@@ -53,10 +55,8 @@ def solve_vorticity(w0, *, nu: float = 1e-3, t_end: float = 1.0, dt: float = 1e-
     Returns the states at `saves` equally spaced times after 0, ``(saves, B, n, n)`` float64.
     """
     for name, v in (("nu", nu), ("t_end", t_end), ("dt", dt)):
-        if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
-            raise ValueError(f"{name}={v!r} must be a number > 0")
-    if not (isinstance(saves, int) and saves >= 1):
-        raise ValueError(f"saves={saves!r} must be an integer >= 1")
+        check_positive(name, v)
+    check_integer("saves", saves, 1)
     w = torch.as_tensor(w0, dtype=torch.float64, device=device)
     if w.ndim == 2:
         w = w[None]

@@ -1,4 +1,4 @@
-"""Argument checks shared by the lattice modules: each names the parameter and its valid range."""
+"""Argument checks shared by the solvers: each names the parameter and its valid range."""
 
 from __future__ import annotations
 
