@@ -104,6 +104,59 @@ def write_mesh(path: str | os.PathLike, points, cells, *, point_data=None, cell_
     return path
 
 
+def write_mesh_series(path: str | os.PathLike, points, cells, times, point_data: dict, *,
+                      cell_data: dict | None = None) -> Path:
+    """Write a time series of fields on one mesh as XDMF + HDF5 (meshio's
+    ``TimeSeriesWriter``; ParaView opens the ``.xdmf``).
+
+    `cells` as in `write_mesh`; `point_data` maps a name to an (n_times, n_points) array;
+    `cell_data` (constant in time, e.g. the wave speed) maps a name to an (n_cells,) array
+    per cell block. Staged in a temporary folder and moved into place, the ``.h5`` first.
+    """
+    from meshio.xdmf import TimeSeriesWriter
+
+    path = Path(path)
+    if path.suffix != ".xdmf":
+        raise ValueError(f"path={str(path)!r} must end in .xdmf")
+    times = np.asarray(times, dtype=np.float64)
+    for name, v in point_data.items():
+        if np.shape(v)[0] != len(times):
+            raise ValueError(f"point_data[{name!r}] has {np.shape(v)[0]} frames for "
+                             f"{len(times)} times")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{path.name}.", dir=path.parent) as tmpdir:
+        staged = Path(tmpdir) / path.name
+        cwd = os.getcwd()
+        os.chdir(tmpdir)  # meshio writes the .h5 into the working directory
+        try:
+            with TimeSeriesWriter(staged.name) as w:
+                w.write_points_cells(np.asarray(points), cells)
+                for k, t in enumerate(times):
+                    frame = {name: np.asarray(v[k]) for name, v in point_data.items()}
+                    w.write_data(float(t), point_data=frame,
+                                 cell_data=cell_data if k == 0 else None)
+        finally:
+            os.chdir(cwd)
+        for f in sorted(Path(tmpdir).iterdir(), key=lambda f: f.suffix == ".xdmf"):
+            os.replace(f, path.parent / f.name)
+    return path
+
+
+def read_mesh_series(path: str | os.PathLike):
+    """Read an XDMF time series: (points, cells, times, {name: (n_times, n_points) array})."""
+    from meshio.xdmf import TimeSeriesReader
+
+    with TimeSeriesReader(path) as r:
+        points, cells = r.read_points_cells()
+        times, data = [], {}
+        for k in range(r.num_steps):
+            t, pd, _ = r.read_data(k)
+            times.append(t)
+            for name, v in pd.items():
+                data.setdefault(name, []).append(v)
+    return points, cells, np.array(times), {k: np.array(v) for k, v in data.items()}
+
+
 def read_mesh(path: str | os.PathLike):
     """Read any mesh format meshio knows (Gmsh ``.msh``, XDMF, VTU, ...)."""
     import meshio
