@@ -29,6 +29,7 @@ declare -A runs=(
   [u1_hmc]="cases/u1_flow_sampler.py --sampler hmc --quick"
   [darcy_mgno]="cases/darcy_mgno.py --quick"
   [darcy_fno]="cases/darcy_mgno.py --model fno --quick"
+  [wave_cnn_compression]="cases/wave_cnn_compression.py --quick"
 )
 if [ -n "${ONLY:-}" ]; then
   for name in "${!runs[@]}"; do

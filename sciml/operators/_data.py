@@ -122,8 +122,27 @@ def navier_stokes_dataset(n: int, *, resolution: int = 64, nu: float = 1e-3,
                "source": "solvers.spectral.vorticity_block", "version": __version__})
 
 
+def _wave_dataset(n: int, **kwargs) -> xr.Dataset:
+    from ..compression import wave_dataset
+
+    return wave_dataset(n, **kwargs)
+
+
+def _wave_config(source: str = "pulse", **_) -> str:
+    """A digest of the ensemble's ranges, so that a change of their defaults is a new file."""
+    import hashlib
+
+    from solvers.fem import WaveEnsembleParams
+
+    return hashlib.sha1(repr(WaveEnsembleParams(source=source)).encode()).hexdigest()[:8]
+
+
+# Settings a generator takes from its defaults rather than from `cached_dataset`'s arguments.
+CONFIG_DIGESTS = {"wave": _wave_config}
+
+
 GENERATORS = {"darcy": darcy_dataset, "burgers": burgers_dataset,
-              "navier_stokes": navier_stokes_dataset}
+              "navier_stokes": navier_stokes_dataset, "wave": _wave_dataset}
 
 
 def cache_dir() -> Path:
@@ -133,11 +152,14 @@ def cache_dir() -> Path:
 
 def cached_dataset(kind: str, n: int, *, workers: int | None = None, client=None,
                    progress=None, **settings) -> xr.Dataset:
-    """The data set `kind` ("darcy", "burgers" or "navier_stokes") of `n` samples: read from
+    """The data set `kind` ("darcy", "burgers", "navier_stokes" or "wave", the FE runs of
+    `sciml.compression.wave_dataset`) of `n` samples: read from
     the cache when a file made with the same settings is there, else generated and cached."""
     if kind not in GENERATORS:
         raise ValueError(f"kind={kind!r} must be one of {tuple(GENERATORS)}")
     tag = "_".join(f"{k}{v}" for k, v in sorted(settings.items()))
+    if kind in CONFIG_DIGESTS:
+        tag = "_".join(filter(None, [tag, CONFIG_DIGESTS[kind](**settings)]))
     path = cache_dir() / f"{kind}_n{n}{'_' + tag if tag else ''}.nc"
     if path.exists():
         ds = read_dataset(path)

@@ -11,6 +11,9 @@ from ._assembly import interpolation_matrix as interpolation_matrix
 from ._assembly import mass_matrix as mass_matrix
 from ._assembly import power_iteration as power_iteration
 from ._assembly import stiffness_matrix as stiffness_matrix
+from ._ensemble import WaveEnsembleParams as WaveEnsembleParams
+from ._ensemble import velocity_model as velocity_model
+from ._ensemble import wave_sample as wave_sample
 from ._mesh import Mesh as Mesh
 from ._mesh import check_quality as check_quality
 from ._mesh import mesh_from_meshio as mesh_from_meshio

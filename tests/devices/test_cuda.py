@@ -167,3 +167,17 @@ def test_fit_on_cuda_follows_cpu():
                    lr=1e-2).history
 
     np.testing.assert_allclose(train("cuda"), train("cpu"), rtol=1e-8)
+
+
+def test_compressed_frame_cnn_on_cuda_matches_cpu_and_measures_memory():
+    from sciml.compression import FrameCNN, compress, peak_training_memory
+
+    torch.manual_seed(0)
+    net = compress(FrameCNN(frames=3, width=8, levels=2), 4)
+    x = torch.randn(4, 4, 32, 32)
+    cpu = net(x)
+    gpu = net.to("cuda")(x.to("cuda")).cpu()
+    torch.testing.assert_close(gpu, cpu, rtol=1e-4, atol=1e-5)
+    xc, yc = x.to("cuda"), torch.randn(4, 1, 32, 32, device="cuda")
+    mb = peak_training_memory(net, xc, yc, batch=4, steps=2)
+    assert 0.0 < mb < 1000.0

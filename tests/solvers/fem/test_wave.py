@@ -136,3 +136,37 @@ def test_heterogeneous_speed_per_material_and_bad_input():
     with pytest.raises(ValueError, match=r"point 0 at \(2, 0.5\) is outside the mesh"):
         WaveProblem(mesh, sources=[Ricker((2.0, 0.5), 5.0)]) and solve_wave(
             WaveProblem(mesh, sources=[Ricker((2.0, 0.5), 5.0)]), 0.1)
+
+
+@pytest.mark.parametrize("scheme", ["leapfrog", "newmark"])
+def test_neumann_flux_balance(scheme):
+    """With c² ∂u/∂n = g on the whole boundary and u = u_t = 0 at t = 0, d²/dt² ∫u = ∫_Γ g,
+    so ∫u = g |Γ| t²/2 exactly (the rows of K sum to zero); with a flux that varies in time,
+    g = cos t, ∫u = |Γ| (1 − cos t)."""
+    mesh = unit_square_mesh(8, "q1")
+    _, M, ml = assemble(mesh)
+    mass = ml if scheme == "leapfrog" else np.asarray(M.sum(axis=0)).ravel()
+    sol = solve_wave(WaveProblem(mesh, boundary=Neumann(0.3)), 1.0, scheme=scheme)
+    np.testing.assert_allclose(sol.u @ mass, 0.3 * 4 * sol.times ** 2 / 2, rtol=1e-9)
+    sol = solve_wave(WaveProblem(mesh, boundary=Neumann(lambda x, y, t: np.cos(t) + 0 * x)),
+                     2.0, scheme=scheme, dt=0.01)
+    np.testing.assert_allclose(sol.u @ mass, 4 * (1 - np.cos(sol.times)), atol=2e-4)
+
+
+@pytest.mark.parametrize("scheme", ["leapfrog", "newmark"])
+def test_distributed_forcing_manufactured_solution(scheme):
+    """u = t² sin(πx) sin(πy) with f = u_tt − Δu: error second order."""
+    def exact(x, y, t):
+        return t * t * np.sin(np.pi * x) * np.sin(np.pi * y)
+
+    def forcing(x, y, t):
+        return (2 + 2 * np.pi ** 2 * t * t) * np.sin(np.pi * x) * np.sin(np.pi * y)
+
+    errs = []
+    for n in (8, 16, 32):
+        mesh = unit_square_mesh(n)
+        sol = solve_wave(WaveProblem(mesh, boundary=Dirichlet(0.0), forcing=forcing), 1.0,
+                         scheme=scheme)
+        errs.append(np.abs(sol.u[-1] - exact(*mesh.points.T, 1.0)).max())
+    slope = np.polyfit(np.log([8, 16, 32]), np.log(errs), 1)[0]
+    assert slope < -1.8 and errs[-1] < 2e-3, errs
