@@ -10,6 +10,7 @@ from ._assembly import grid_interpolator as grid_interpolator
 from ._assembly import interpolation_matrix as interpolation_matrix
 from ._assembly import mass_matrix as mass_matrix
 from ._assembly import power_iteration as power_iteration
+from ._assembly import stable_dt as stable_dt
 from ._assembly import stiffness_matrix as stiffness_matrix
 from ._ensemble import WaveEnsembleParams as WaveEnsembleParams
 from ._ensemble import velocity_model as velocity_model

@@ -34,7 +34,7 @@ from ._assembly import (
     element_values,
     evaluate_nodal,
     interpolation_matrix,
-    power_iteration,
+    stable_dt,
 )
 from ._mesh import Mesh
 
@@ -229,9 +229,7 @@ class WaveOperator:
     def dt_max(self) -> float:
         """Leapfrog stability limit 2/√λ_max(M_L⁻¹ K) on the free nodes (power iteration)."""
         if self._dt_max is None:
-            f = self.free
-            lam = power_iteration(self.K[f][:, f], self.ml[f])
-            self._dt_max = 2.0 / math.sqrt(lam) if lam > 0 else math.inf
+            self._dt_max = stable_dt(self.K, self.ml, self.free)
         return self._dt_max
 
     def initial(self):
