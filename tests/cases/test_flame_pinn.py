@@ -43,6 +43,7 @@ def test_quick_forward_gradient_mode(tmp_path):
         assert (tmp_path / png).stat().st_size > 10_000
 
 
+@pytest.mark.slow  # ~75 s; keeps the default run under its 15-minute budget
 def test_quick_inverse(tmp_path):
     r = _run("--quick", "--inverse", "--out", str(tmp_path), "--seed", "0")
     assert r.returncode == 0, r.stderr
