@@ -34,9 +34,8 @@ def wave_dataset(n: int, *, grid: int = 64, seed: int = 0, source: str = "pulse"
         raise ValueError(f"n={n!r} must be an integer >= 1")
     params = params or WaveEnsembleParams(source=source)
     fn = functools.partial(_one, seed=seed, grid=grid, params=params)
-    w = workers or 1
-    runs = ensemble(fn, range(n), client=client, workers=workers,
-                    chunk=max(1, n // (8 * w)), progress=progress)
+    runs = ensemble(fn, range(n), client=client, workers=workers, chunk=None,
+                    progress=progress)
     x = np.linspace(0.0, 1.0, grid)
     t = params.t_end * np.arange(1, params.frames + 1) / params.frames
     src = np.array([r[2] for r in runs])

@@ -8,8 +8,9 @@ from ._cluster import dask_client
 
 
 def ensemble(fn: Callable, items: Sequence, *, client=None, workers: int | None = None,
-             chunk: int = 1, progress: Callable[[int], None] | None = None) -> list:
-    """``[fn(item) for item in items]``, spread over Dask workers in tasks of `chunk` items.
+             chunk: int | None = 1, progress: Callable[[int], None] | None = None) -> list:
+    """``[fn(item) for item in items]``, spread over Dask workers in tasks of `chunk` items
+    (``None``: about eight tasks per worker, for many short items).
 
     `client`: any Dask client; else, with `workers` > 1, a LocalCluster of that many processes
     for this call; with neither (or ``workers=1``) the items run here, one after the other.
@@ -17,9 +18,11 @@ def ensemble(fn: Callable, items: Sequence, *, client=None, workers: int | None 
     their index gives the same data however it is spread. `progress(k)` is called as k items
     finish.
     """
-    if not isinstance(chunk, int) or chunk < 1:
-        raise ValueError(f"chunk={chunk!r} must be an integer >= 1")
     items = list(items)
+    if chunk is None:
+        chunk = max(1, len(items) // (8 * (workers or 1)))
+    if not isinstance(chunk, int) or chunk < 1:
+        raise ValueError(f"chunk={chunk!r} must be an integer >= 1 or None")
     if client is None and (workers is None or workers == 1):
         out = []
         for item in items:

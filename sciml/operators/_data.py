@@ -28,12 +28,6 @@ def _count(n):
         raise ValueError(f"n={n!r} must be an integer >= 1")
 
 
-def _spread(fn, n, workers, client, progress):
-    w = workers or 1
-    return ensemble(fn, range(n), client=client, workers=workers,
-                    chunk=max(1, n // (8 * w)), progress=progress)
-
-
 def _blocks(fn, n, workers, client, progress, size=50):
     """Samples 0..n-1 from ``fn(indices) -> list of samples``, in blocks of `size` (one Dask
     task each when spread)."""
@@ -63,7 +57,8 @@ def darcy_dataset(n: int, *, resolution: int = 64, refine: int = 2, seed: int = 
     params = params or DarcyParams()
     fn = functools.partial(_darcy_one, seed=seed, resolution=resolution, refine=refine,
                            params=params)
-    pairs = _spread(fn, n, workers, client, progress)
+    pairs = ensemble(fn, range(n), client=client, workers=workers, chunk=None,
+                     progress=progress)
     x = np.linspace(0.0, 1.0, resolution)
     return xr.Dataset(
         {"a": (("sample", "x", "y"), np.stack([p[0] for p in pairs]),
