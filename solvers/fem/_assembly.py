@@ -10,7 +10,7 @@ import numpy as np
 import scipy.sparse
 
 from . import _kernels as kern
-from ._mesh import Mesh
+from ._mesh import Mesh, cell_edges
 
 BACKENDS = ("numba", "numpy")
 
@@ -92,13 +92,17 @@ def assemble(mesh: Mesh, k_coef=1.0, m_coef=1.0, *, backend: str = "numba"):
 
 def stiffness_matrix(mesh: Mesh, coefficient=1.0, *, backend: str = "numba"):
     """∫ coefficient ∇φi·∇φj (CSR); `coefficient` as in `element_values`."""
-    return assemble(mesh, coefficient, 1.0, backend=backend)[0]
+    k = element_values(mesh, coefficient, "coefficient")
+    Ke, _ = element_matrices(mesh, k, np.ones(mesh.n_cells), backend=backend)
+    return _global(mesh, Ke, backend)
 
 
 def mass_matrix(mesh: Mesh, coefficient=1.0, *, lumped: bool = False, backend: str = "numba"):
     """∫ coefficient φi φj (CSR), or its row sums (an array) with `lumped`."""
-    _, M, ml = assemble(mesh, 1.0, coefficient, backend=backend)
-    return ml if lumped else M
+    m = element_values(mesh, coefficient, "coefficient")
+    _, Me = element_matrices(mesh, np.ones(mesh.n_cells), m, backend=backend)
+    M = _global(mesh, Me, backend)
+    return np.asarray(M.sum(axis=1)).ravel() if lumped else M
 
 
 def boundary_cells(mesh: Mesh) -> np.ndarray:
@@ -106,7 +110,7 @@ def boundary_cells(mesh: Mesh) -> np.ndarray:
     def build():
         n = mesh.n_nodes
         c = mesh.cells
-        e = np.stack([c, np.roll(c, -1, axis=1)], axis=2).reshape(-1, 2)
+        e = cell_edges(c)
         key = np.minimum(e[:, 0], e[:, 1]) * n + np.maximum(e[:, 0], e[:, 1])
         order = np.argsort(key)
         b = mesh.boundary_edges

@@ -81,9 +81,8 @@ class Mesh:
 
     def h(self) -> float:
         """The longest element edge [m]."""
-        c = self.cells
-        d = self.points[np.roll(c, -1, axis=1)] - self.points[c]
-        return float(np.sqrt((d ** 2).sum(axis=2)).max())
+        e = cell_edges(self.cells)
+        return float(np.linalg.norm(self.points[e[:, 1]] - self.points[e[:, 0]], axis=1).max())
 
     def boundary_nodes(self, tags=None) -> np.ndarray:
         """Sorted nodes on the boundary edges with the given tags (names or ints; all if None)."""
@@ -160,9 +159,14 @@ def check_quality(points: np.ndarray, cells: np.ndarray) -> None:
                          f"signed area {s[e]:.3g}")
 
 
+def cell_edges(cells: np.ndarray) -> np.ndarray:
+    """(n_cells · k, 2) edges of every cell, counter-clockwise, edge j of cell e at e·k + j."""
+    return np.stack([cells, np.roll(cells, -1, axis=1)], axis=2).reshape(-1, 2)
+
+
 def boundary_edges(cells: np.ndarray) -> np.ndarray:
     """(n_edges, 2) edges that belong to exactly one cell, oriented as in that cell."""
-    e = np.stack([cells, np.roll(cells, -1, axis=1)], axis=2).reshape(-1, 2)
+    e = cell_edges(cells)
     key = np.sort(e, axis=1)
     _, inv, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
     return e[counts[inv.reshape(-1)] == 1]

@@ -296,11 +296,13 @@ def _leapfrog(op: WaveOperator, dt, steps, saves, progress, observer):
     u1[fixed] = op.g[fixed]
     numba = op.backend == "numba"
     indptr, indices, data = K.indptr, K.indices, K.data
-    # The conserved leapfrog energy lives at half steps: frame n carries E^(n-1/2), frame 0
-    # carries E^(1/2).
-    v_half = (u1 - u0) / dt
-    times, frames = [0.0], [u0.copy()]
-    energy = [0.5 * v_half @ (ml * v_half) + 0.5 * u1 @ (K @ u0)]
+    def energy_between(new, old):
+        """The conserved leapfrog energy at the half step between `old` and `new`."""
+        v = (new - old) / dt
+        return 0.5 * v @ (ml * v) + 0.5 * new @ (K @ old)
+
+    # Frame n carries E^(n-1/2), frame 0 carries E^(1/2).
+    times, frames, energy = [0.0], [u0.copy()], [energy_between(u1, u0)]
     u_old, u = u0, u1
     out = np.empty_like(u)
     save = set(saves.tolist())
@@ -311,10 +313,9 @@ def _leapfrog(op: WaveOperator, dt, steps, saves, progress, observer):
         if observer is not None:
             observer(n * dt, u)
         if n in save:
-            vel = (u - u_old) / dt
             times.append(n * dt)
             frames.append(u.copy())
-            energy.append(0.5 * vel @ (ml * vel) + 0.5 * u @ (K @ u_old))
+            energy.append(energy_between(u, u_old))
         if n == steps:
             break
         F = op.load(n * dt)
@@ -339,7 +340,10 @@ def _newmark(op: WaveOperator, dt, steps, saves, progress, observer):
     acc = np.zeros_like(u)
     acc[f] = scipy.sparse.linalg.splu(Mff.tocsc()).solve(
         (op.load(0.0) - K @ u - C @ v)[f])
-    times, frames, energy = [0.0], [u.copy()], [0.5 * v @ (M @ v) + 0.5 * u @ (K @ u)]
+    def energy_of(u, v):
+        return 0.5 * v @ (M @ v) + 0.5 * u @ (K @ u)
+
+    times, frames, energy = [0.0], [u.copy()], [energy_of(u, v)]
     if observer is not None:
         observer(0.0, u)
     save = set(saves.tolist())
@@ -356,7 +360,7 @@ def _newmark(op: WaveOperator, dt, steps, saves, progress, observer):
         if n in save:
             times.append(n * dt)
             frames.append(u.copy())
-            energy.append(0.5 * v @ (M @ v) + 0.5 * u @ (K @ u))
+            energy.append(energy_of(u, v))
         if progress is not None and n % every == 0:
             progress(every)
     return times, frames, energy

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from solvers.fem import Mesh, assemble, rectangle_mesh
+from solvers.fem import Mesh, assemble, mass_matrix, rectangle_mesh, stiffness_matrix
 from solvers.fem import _kernels as kern
 
 
@@ -44,6 +44,11 @@ def test_csr_assembly_matches_scipy_coo(element):
     K2, M2, ml2 = assemble(mesh, 1.0, backend="numpy")
     assert abs(K - K2).max() < 1e-13 * abs(K2).max()
     assert abs(M - M2).max() < 1e-15
+    c = rng.uniform(1, 2, mesh.n_cells)
+    K3, M3, ml3 = assemble(mesh, c, c)
+    assert abs(stiffness_matrix(mesh, c) - K3).max() == 0.0
+    assert abs(mass_matrix(mesh, c) - M3).max() == 0.0
+    np.testing.assert_array_equal(mass_matrix(mesh, c, lumped=True), ml3)
     np.testing.assert_allclose(ml, ml2, rtol=1e-14)
 
 
