@@ -212,10 +212,14 @@ class WaveOperator:
         self.P = (interpolation_matrix(mesh, [s.position for s in problem.sources]).T.tocsr()
                   if problem.sources else None)
         self._dt_max = None
+        self._no_load = np.zeros(n)
+        self._no_load.flags.writeable = False
 
     def load(self, t: float) -> np.ndarray:
         """F(t): point sources, distributed forcing (lumped) and Neumann fluxes."""
         p = self.problem
+        if self.P is None and p.forcing is None and not self.neumann:
+            return self._no_load  # free vibration: nothing to evaluate in the step loop
         F = np.zeros(self.mesh.n_nodes)
         if self.P is not None:
             F += self.P @ np.array([s(t) for s in p.sources])
