@@ -30,6 +30,7 @@ declare -A runs=(
   [darcy_mgno]="cases/darcy_mgno.py --quick"
   [darcy_fno]="cases/darcy_mgno.py --model fno --quick"
   [wave_cnn_compression]="cases/wave_cnn_compression.py --quick"
+  [prose_odes]="cases/prose_odes.py --quick"
 )
 if [ -n "${ONLY:-}" ]; then
   for name in "${!runs[@]}"; do

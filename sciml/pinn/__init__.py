@@ -1,8 +1,22 @@
-"""Physics-informed neural networks on DeepXDE (PyTorch backend)."""
+"""Physics-informed neural networks on DeepXDE (PyTorch backend): the shared layer (float64 set-up,
+hard constraints in the output transform, trainable physical variables, the Adam → L-BFGS
+schedule with checkpoints and a loss history), the Burgers benchmark, and the flame PINNs."""
 
 from ._backend import configure as configure
 from ._backend import deepxde as deepxde
+from ._burgers import BurgersPINNConfig as BurgersPINNConfig
+from ._burgers import BurgersPINNResult as BurgersPINNResult
+from ._burgers import burgers_error as burgers_error
+from ._burgers import burgers_model as burgers_model
+from ._burgers import burgers_residual as burgers_residual
+from ._burgers import train_burgers_pinn as train_burgers_pinn
 from ._checkpoint import Checkpoint as Checkpoint
+from ._constraints import OutputTransform as OutputTransform
+from ._constraints import bounded as bounded
+from ._constraints import dirichlet as dirichlet
+from ._constraints import initial_boundary as initial_boundary
+from ._constraints import interval_distance as interval_distance
+from ._constraints import positive as positive
 from ._flame import FlamePINNConfig as FlamePINNConfig
 from ._flame import FlamePINNResult as FlamePINNResult
 from ._flame import train_flame_pinn as train_flame_pinn

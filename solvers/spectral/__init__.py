@@ -7,6 +7,8 @@ from ._burgers import burgers_block as burgers_block
 from ._burgers import burgers_exact as burgers_exact
 from ._burgers import burgers_initial as burgers_initial
 from ._burgers import burgers_sample as burgers_sample
+from ._burgers import burgers_sine_exact as burgers_sine_exact
+from ._burgers import burgers_sine_spectral as burgers_sine_spectral
 from ._burgers import solve_burgers as solve_burgers
 from ._closures import CLOSURES as CLOSURES
 from ._closures import bingham as bingham

@@ -128,3 +128,45 @@ def burgers_block(indices, *, seed: int, resolution: int = 256, refine: int = 2,
 def burgers_sample(seed: int, index: int, **kwargs) -> tuple[np.ndarray, np.ndarray]:
     """Sample `index` of the data set `seed` (settings as `burgers_block`)."""
     return burgers_block([index], seed=seed, **kwargs)[0]
+
+
+def burgers_sine_exact(x, t, *, nu: float = 0.01 / math.pi, nodes: int = 200) -> np.ndarray:
+    """The exact solution of the PINN benchmark u_t + u u_x = ν u_xx on [−1, 1],
+    u(x, 0) = −sin(πx), u(±1, t) = 0, at the points (x, t) (broadcast together).
+
+    Cole–Hopf gives u = −∫ sin(π(x−η)) f(x−η) G dη / ∫ f(x−η) G dη with
+    f(y) = exp(−cos(πy)/(2πν)) and the heat kernel G = exp(−η²/(4νt)); both integrals are
+    Gauss–Hermite sums over η = 2√(νt) z (`nodes` nodes), taken in log space because f spans
+    e^{±1/(2πν)}."""
+    check_positive("nu", nu)
+    check_integer("nodes", nodes, 2)
+    if nodes > 350:
+        raise ValueError(f"nodes={nodes} is outside the valid range [2, 350] (NumPy's "
+                         f"Gauss-Hermite rule overflows beyond)")
+    x, t = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(t, dtype=float))
+    if np.any(t < 0) or not np.all(np.isfinite(t)):
+        raise ValueError("t must be finite and >= 0")
+    z, w = np.polynomial.hermite.hermgauss(nodes)
+    y = x[..., None] - 2.0 * np.sqrt(nu * t)[..., None] * z
+    a = -np.cos(np.pi * y) / (2 * np.pi * nu) + np.log(w)
+    e = np.exp(a - a.max(-1, keepdims=True))
+    return -(np.sin(np.pi * y) * e).sum(-1) / e.sum(-1)
+
+
+def burgers_sine_spectral(n: int, times, *, nu: float = 0.01 / math.pi,
+                          dt: float = 2e-4) -> tuple[np.ndarray, np.ndarray]:
+    """The same benchmark by the periodic ETDRK4 solver: −sin(πx) is odd and 2-periodic, so
+    the solution on [−1, 1) with period 2 keeps u(±1) = 0. Returns x (n points of [−1, 1))
+    and u (len(times), n); `times` > 0 increasing."""
+    times = np.asarray(times, dtype=float)
+    if times.ndim != 1 or np.any(times <= 0) or np.any(np.diff(times) <= 0):
+        raise ValueError("times must be a 1-D increasing array of times > 0")
+    x = -1.0 + 2.0 * np.arange(n) / n
+    # on x' = (x + 1)/2 in [0, 1): ν' = ν/2, t' = t/2, u0 = −sin(π(2x' − 1)) = sin(2πx')
+    u = np.sin(np.pi * (x + 1.0))
+    out, last = [], 0.0
+    for t in times:
+        u = solve_burgers(u, nu=nu / 2, t_end=(t - last) / 2, dt=dt / 2)[-1]
+        out.append(u)
+        last = t
+    return x, np.stack(out)

@@ -46,3 +46,22 @@ def test_bad_input(run_in_process, tmp_path, argv, message):
     status, err = run_in_process("prose_odes", *argv, "--quick", "--out", tmp_path / "o")
     assert status == 2 and message in err and "Traceback" not in err
     assert not (tmp_path / "o" / "summary.json").exists()
+
+
+@pytest.mark.slow  # ~25 s; the checkpoint/resume of `sciml.hpc.fit` is tested in the default run
+def test_time_limit_stops_and_resume_gives_the_uninterrupted_result(run_in_process, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.setenv("SCIML_CACHE", str(tmp_path / "cache"))
+    args = ["--quick", "--families", "linear,sir", "--epochs", "3", "--ablations", "none"]
+    status, err = run_in_process("prose_odes", *args, "--time-limit", "1e-6",
+                                 "--out", tmp_path / "run")
+    assert status == 3 and "--resume" in err
+    assert not (tmp_path / "run" / "summary.json").exists()
+    status, err = run_in_process("prose_odes", *args, "--resume", "--out", tmp_path / "run")
+    assert status == 0, err
+    status, err = run_in_process("prose_odes", *args, "--out", tmp_path / "whole")
+    assert status == 0, err
+    resumed = read_json(tmp_path / "run" / "summary.json")
+    whole = read_json(tmp_path / "whole" / "summary.json")
+    assert resumed["rel_l2_data"] == pytest.approx(whole["rel_l2_data"], rel=1e-6)
+    assert resumed["valid_equation_fraction"] == whole["valid_equation_fraction"]

@@ -181,3 +181,25 @@ def test_compressed_frame_cnn_on_cuda_matches_cpu_and_measures_memory():
     xc, yc = x.to("cuda"), torch.randn(4, 1, 32, 32, device="cuda")
     mb = peak_training_memory(net, xc, yc, batch=4, steps=2)
     assert 0.0 < mb < 1000.0
+
+
+def test_prose_on_cuda_matches_cpu():
+    from sciml.operators.prose import Prose, ProseConfig, prose_data
+    from solvers.odes import OdeDataParams, ode_dataset
+
+    ds = ode_dataset(OdeDataParams(families=("lorenz", "duffing"), n_params=2, n_initial=2,
+                                   n_test_params=1, n_test_initial=1))
+    d = prose_data(ds, dtype=torch.float64)
+    torch.manual_seed(0)
+    net = Prose(ProseConfig(d_model=32, heads=4, data_layers=1, symbol_layers=1,
+                            fusion_layers=1, data_decoder_layers=1,
+                            symbol_decoder_layers=1)).double().eval()
+    b = {"u_in": d.u_in, "mask": d.mask, "stats": d.stats, "symbols": d.symbols}
+    u, logits = net(b, d.t_in, d.times, d.target[:, :-1])
+    g = {k: v.cuda() for k, v in b.items()}
+    net = net.cuda()
+    ug, lg = net(g, d.t_in.cuda(), d.times.cuda(), d.target[:, :-1].cuda())
+    torch.testing.assert_close(ug.cpu(), u, rtol=1e-8, atol=1e-9)
+    torch.testing.assert_close(lg.cpu(), logits, rtol=1e-8, atol=1e-9)
+    assert torch.equal(net.generate(g, d.t_in.cuda(), max_length=20).cpu(),
+                       net.cpu().generate(b, d.t_in, max_length=20))
