@@ -29,18 +29,21 @@ def test_quick_hmc_run(tmp_path):
 
 
 def test_short_flow_run_is_exact_and_resumes(tmp_path):
-    # 40 training steps leave a poor flow; independence Metropolis is exact all the same
-    r = _run("--sampler", "flow", "--quick", "--train-steps", "40", "--samples", "300",
+    # 150 training steps leave a poor flow (acceptance ~5-8 %); independence Metropolis is exact
+    # all the same. (At 40 steps and 300 samples, acceptance ~3 %, the spread of the 16 chain
+    # means rests on a few accepted moves each, and the pull varied between -1.8 and -4.5 from
+    # run to run: the training is not bit-reproducible across runs on 2 threads.)
+    r = _run("--sampler", "flow", "--quick", "--train-steps", "150", "--samples", "400",
              "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr
     s = read_json(tmp_path / "summary.json")
     assert abs(s["plaquette_pull"]) < 4 and s["plaquette_stderr"] < 0.02
     assert 0 < s["acceptance"] < 1 and 0 < s["ess_per_sample"] < 1
-    assert s["kl_divergence"] > 0 and s["train_steps"] == 40
+    assert s["kl_divergence"] > 0 and s["train_steps"] == 150
     assert (tmp_path / "flow.pt").exists() and (tmp_path / "checkpoint.pt").exists()
-    # resuming from the last checkpoint (step 40 of 40) reloads the flow and trains no more
+    # resuming from the last checkpoint (step 150 of 150) reloads the flow and trains no more
     first = (tmp_path / "flow.pt").read_bytes()
-    r = _run("--sampler", "flow", "--quick", "--train-steps", "40", "--samples", "20",
+    r = _run("--sampler", "flow", "--quick", "--train-steps", "150", "--samples", "20",
              "--resume", "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr
     assert read_json(tmp_path / "summary.json")["train_seconds"] < 5

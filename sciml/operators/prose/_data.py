@@ -66,9 +66,14 @@ class ProseData:
         """The per-sample tensors a training step uses, in `batch_dict`'s order."""
         return self.u_in, self.mask, self.stats, self.symbols, self.target, self.u_out
 
-    def to(self, device) -> ProseData:
-        return ProseData(**{k: (v.to(device) if isinstance(v, torch.Tensor) else v)
-                            for k, v in self.__dict__.items()})
+    def to(self, device=None, dtype=None) -> ProseData:
+        """On `device`, the floating-point tensors in `dtype` (token ids stay integers)."""
+        def move(v):
+            if not isinstance(v, torch.Tensor):
+                return v
+            return v.to(device=device, dtype=dtype if v.is_floating_point() else None)
+
+        return ProseData(**{k: move(v) for k, v in self.__dict__.items()})
 
 
 def batch_dict(u_in, mask, stats, symbols, target=None, u_out=None) -> dict:
@@ -83,8 +88,9 @@ def _pad(seqs: list[list[int]]) -> torch.Tensor:
     return out
 
 
-def prose_data(ds: xr.Dataset, *, dtype=torch.float32) -> ProseData:
-    """The tensors of the samples of `ds`."""
+def prose_data(ds: xr.Dataset, *, dtype=None) -> ProseData:
+    """The tensors of the samples of `ds` (floating point in `dtype`, default torch's)."""
+    dtype = dtype or torch.get_default_dtype()
     n_input = int(ds.attrs["n_input"])
     noisy = ds["u_noisy"].values
     exact = ds["u"].values

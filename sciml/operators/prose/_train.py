@@ -53,10 +53,12 @@ def train_prose(model: Prose, data: ProseData, *, epochs: int, batch: int = 64,
                 seed: int = 0, checkpoint=None, resume: bool = True, time_limit=None,
                 progress=None, dist=None):
     """Adam with a one-cycle schedule on `prose_loss` (see `sciml.hpc.fit` for checkpoints,
-    resume, time limits and torchrun)."""
+    resume, time limits and torchrun); the data are moved to the model's device and dtype."""
     for name, v in (("data_weight", data_weight), ("symbol_weight", symbol_weight)):
         if not (v >= 0):
             raise ValueError(f"{name}={v!r} is outside the valid range [0, inf)")
+    p = next(model.parameters())
+    data = data.to(p.device, p.dtype)
     loss = prose_loss(model, data, data_weight=data_weight, symbol_weight=symbol_weight)
     return fit(model, loss, list(data.fields()), epochs=epochs, batch=batch, lr=lr,
                schedule="onecycle", seed=seed, checkpoint=checkpoint, resume=resume,
@@ -68,7 +70,9 @@ def predict(model: Prose, data: ProseData, *, batch: int = 256, max_length: int 
     """The trajectories at ``data.times`` in the data's units (n, times, MAX_DIM; NaN in absent
     components) and the generated equations' tokens (lists, without BOS/EOS/PAD)."""
     model.eval()
-    device = next(model.parameters()).device
+    p = next(model.parameters())
+    device = p.device
+    data = data.to(dtype=p.dtype)
     preds, eqs = [], []
     for i in range(0, len(data), batch):
         sl = slice(i, i + batch)

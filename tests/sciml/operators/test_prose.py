@@ -28,7 +28,8 @@ def tiny():
     ds = ode_dataset(p, seed=0)
     train = ds.isel(sample=ds["split"].values == "train")
     test = ds.isel(sample=ds["split"].values != "train")
-    return train, test, prose_data(train), prose_data(test)
+    return (train, test, prose_data(train, dtype=torch.float32),
+            prose_data(test, dtype=torch.float32))
 
 
 def test_tensors_normalise_the_observations(tiny):
@@ -48,7 +49,7 @@ def test_tensors_normalise_the_observations(tiny):
 def test_variants_shapes_causality_and_query_independence(tiny, inputs):
     _, _, d, _ = tiny
     torch.manual_seed(0)
-    m = Prose(ProseConfig(**SMALL, inputs=inputs)).eval()
+    m = Prose(ProseConfig(**SMALL, inputs=inputs)).float().eval()
     b = {"u_in": d.u_in[:4], "mask": d.mask[:4], "stats": d.stats[:4],
          "symbols": d.symbols[:4]}
     tgt = d.target[:4, :-1]
@@ -102,7 +103,7 @@ def test_seeded_training_has_bounded_errors(tiny):
     mostly valid equations."""
     train_ds, test_ds, d, dt = tiny
     torch.manual_seed(0)
-    m = Prose(ProseConfig(**SMALL))
+    m = Prose(ProseConfig(**SMALL)).float()
     fit = train_prose(m, d, epochs=40, batch=16, lr=3e-3, symbol_weight=0.5, seed=0)
     assert fit.history[-1] < 0.5 * fit.history[0]
     s = summarise(evaluate_prose(m, dt, test_ds))
