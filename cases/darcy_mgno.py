@@ -125,13 +125,8 @@ def main(args, run):
 
     # Solve
     t0 = time.perf_counter()
-    with run.progress(total=epochs, desc=f"{args.model} training", unit="epoch",
-                      disable=quick or not dist.is_main) as bar:
-        def report(epoch, loss):
-            bar.n = epoch
-            bar.set_postfix(h1=f"{loss:.4f}")
-            bar.refresh()
-
+    with run.epoch_progress(epochs, f"{args.model} training", metric="h1",
+                            disable=quick or not dist.is_main) as report:
         try:
             fitted = train_operator(model, a_train, u_train, epochs=epochs, batch=args.batch,
                                     lr=lr, seed=args.seed, checkpoint=ckpt, resume=resume,

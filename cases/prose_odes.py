@@ -143,12 +143,7 @@ def main(args, run):
         ckpt = run.path(f"checkpoint_{inputs}.pt")
         left = None if deadline is None else max(deadline - time.perf_counter(), 1e-3)
         t0 = time.perf_counter()
-        with run.progress(total=epochs, desc=f"{VARIANTS[inputs]} model", unit="epoch") as bar:
-            def report(epoch, loss, bar=bar):
-                bar.n = epoch
-                bar.set_postfix(loss=f"{loss:.4f}")
-                bar.refresh()
-
+        with run.epoch_progress(epochs, f"{VARIANTS[inputs]} model") as report:
             try:
                 fitted = train_prose(model, train.to(device), epochs=epochs, batch=batch, lr=lr,
                                      symbol_weight=SYMBOL_WEIGHT, seed=args.seed, checkpoint=ckpt,

@@ -111,12 +111,7 @@ def main(args, run):
     for name, model in (("dense", dense), ("compressed", compressed)):
         memory = peak_training_memory(model, x, y, batch=args.batch)
         left = None if args.time_limit is None else args.time_limit - (time.perf_counter() - t0)
-        with run.progress(total=epochs, desc=f"{name} training", unit="epoch") as bar:
-            def report(epoch, loss, bar=bar):
-                bar.n = epoch
-                bar.set_postfix(mse=f"{loss:.3g}")
-                bar.refresh()
-
+        with run.epoch_progress(epochs, f"{name} training", metric="mse", fmt=".3g") as report:
             try:
                 fitted = train_frame_model(
                     model, x, y, epochs=epochs, batch=args.batch, lr=args.lr, seed=args.seed,

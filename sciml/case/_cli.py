@@ -122,6 +122,19 @@ class CaseRun:
         kwargs.setdefault("mininterval", 0.5)
         return tqdm(iterable, **kwargs)
 
+    @contextlib.contextmanager
+    def epoch_progress(self, epochs: int, desc: str, *, metric: str = "loss",
+                       fmt: str = ".4f", **kwargs):
+        """A progress bar over training epochs; yields ``report(epoch, value)``, the
+        ``progress`` callback of `sciml.hpc.fit`, which moves the bar and shows `metric`."""
+        with self.progress(total=epochs, desc=desc, unit="epoch", **kwargs) as bar:
+            def report(epoch: int, value: float) -> None:
+                bar.n = epoch
+                bar.set_postfix({metric: format(value, fmt)})
+                bar.refresh()
+
+            yield report
+
     def write_summary(self, scalars: dict) -> Path:
         """Write ``summary.json``: the headline scalars plus case, quick, seconds, version."""
         summary = dict(scalars)
