@@ -18,6 +18,7 @@ import numpy as np
 import torch
 import xarray as xr
 
+from solvers._checks import check_integer, check_positive
 from solvers.spectral import burgers_sine_exact
 
 from ._backend import deepxde
@@ -44,16 +45,12 @@ class BurgersPINNConfig:
         checkpoint_every=1000))
 
     def __post_init__(self):
-        if not (self.nu > 0 and math.isfinite(self.nu)):
-            raise ValueError(f"nu={self.nu!r} is outside the valid range (0, inf)")
+        check_positive("nu", self.nu)
         if not self.layers or any(not (isinstance(w, int) and w >= 1) for w in self.layers):
             raise ValueError(f"layers={self.layers!r} must be a non-empty tuple of integers >= 1")
         for name in ("collocation", "boundary", "initial"):
-            v = getattr(self, name)
-            if not (isinstance(v, int) and v >= 1):
-                raise ValueError(f"{name}={v!r} must be an integer >= 1")
-        if not (isinstance(self.refine, int) and self.refine >= 0):
-            raise ValueError(f"refine={self.refine!r} must be an integer >= 0")
+            check_integer(name, getattr(self, name), 1)
+        check_integer("refine", self.refine, 0)
 
 
 @dataclass
