@@ -1,6 +1,7 @@
 """Physics-informed neural networks on DeepXDE (PyTorch backend): the shared layer (float64 set-up,
 hard constraints in the output transform, trainable physical variables, the Adam → L-BFGS
-schedule with checkpoints and a loss history), the Burgers benchmark, and the flame PINNs."""
+schedule with checkpoints and a loss history), the Burgers benchmark, multi-domain PINNs with
+switchable interface conditions and METALIC's bandit over them, and the flame PINNs."""
 
 from ._backend import configure as configure
 from ._backend import deepxde as deepxde
@@ -24,6 +25,25 @@ from ._flame_inverse import FlameInverseResult as FlameInverseResult
 from ._flame_inverse import FlameObservations as FlameObservations
 from ._flame_inverse import flame_posterior as flame_posterior
 from ._flame_inverse import infer_simple_flame as infer_simple_flame
+from ._lbfgs import batched_lbfgs as batched_lbfgs
+from ._metalic import Metalic as Metalic
+from ._metalic import MetalicConfig as MetalicConfig
+from ._metalic import RewardModel as RewardModel
+from ._metalic import reward_of as reward_of
+from ._metalic import run_metalic as run_metalic
+from ._multidomain import DEFAULT_ARM as DEFAULT_ARM
+from ._multidomain import FAMILIES as PDE_FAMILIES
+from ._multidomain import INTERFACE_TERMS as INTERFACE_TERMS
+from ._multidomain import N_ARMS as N_ARMS
+from ._multidomain import MultiDomainConfig as MultiDomainConfig
+from ._multidomain import MultiDomainPINN as MultiDomainPINN
+from ._multidomain import MultiDomainResult as MultiDomainResult
+from ._multidomain import PdeFamily as PdeFamily
+from ._multidomain import arm_bits as arm_bits
+from ._multidomain import arm_of as arm_of
+from ._multidomain import conditions_of as conditions_of
+from ._multidomain import relative_errors as relative_errors
+from ._multidomain import train_multidomain as train_multidomain
 from ._premixed import COUNTERFLOW_CONFIG as COUNTERFLOW_CONFIG
 from ._premixed import PremixedPINNConfig as PremixedPINNConfig
 from ._premixed import PremixedPINNResult as PremixedPINNResult
