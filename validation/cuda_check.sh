@@ -31,6 +31,7 @@ declare -A runs=(
   [darcy_fno]="cases/darcy_mgno.py --model fno --quick"
   [wave_cnn_compression]="cases/wave_cnn_compression.py --quick"
   [prose_odes]="cases/prose_odes.py --quick"
+  [metalic_burgers]="cases/metalic_burgers.py --quick"
 )
 if [ -n "${ONLY:-}" ]; then
   for name in "${!runs[@]}"; do

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -102,8 +103,12 @@ class RewardModel:
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> RewardModel:
         """Fit the hyper-parameters and the posterior to the observations (X, y)."""
+        from sklearn.exceptions import ConvergenceWarning
+
         self.X, self.y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-        self.gp = self._make(self.kernel, True).fit(self.X, self.y)
+        with warnings.catch_warnings():  # a length scale at its bound: that input is inert
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.gp = self._make(self.kernel, True).fit(self.X, self.y)
         return self
 
     def fantasize(self, X: np.ndarray) -> None:

@@ -12,7 +12,7 @@ import scipy.sparse
 from . import _kernels as kern
 from ._mesh import Mesh, cell_edges
 
-BACKENDS = ("numba", "numpy")
+BACKENDS = ("numba", "numpy", "cuda")
 
 
 def _check_backend(backend: str) -> None:
@@ -59,9 +59,16 @@ def element_values(mesh: Mesh, value, name: str = "coefficient", *,
 
 
 def element_matrices(mesh: Mesh, k_coef, m_coef, *, backend: str = "numba"):
-    """Element stiffness and mass values, (n_cells, k²) each, for per-element coefficients."""
+    """Element stiffness and mass values, (n_cells, k²) each, for per-element coefficients
+    (`backend` "cuda": computed on the GPU by numba.cuda, one thread per element)."""
     _check_backend(backend)
     args = (mesh.points, mesh.cells, np.asarray(k_coef, float), np.asarray(m_coef, float))
+    if backend == "cuda":
+        from . import _cuda
+
+        if mesh.element == "p1":
+            return _cuda.p1_element_matrices_cuda(*args)
+        return _cuda.q1_element_matrices_cuda(*args, kern.Q1_N, kern.Q1_DN)
     if mesh.element == "p1":
         f = kern.p1_element_matrices if backend == "numba" else kern.p1_element_matrices_numpy
         return f(*args)
@@ -70,6 +77,7 @@ def element_matrices(mesh: Mesh, k_coef, m_coef, *, backend: str = "numba"):
 
 
 def _global(mesh: Mesh, values: np.ndarray, backend: str) -> scipy.sparse.csr_matrix:
+    # the scatter into CSR stays on the CPU for "cuda" (the element values come back)
     if backend == "numpy":
         return kern.assemble_numpy(mesh.cells, values, mesh.n_nodes)
     indptr, indices, emap = mesh.cached("csr_pattern",

@@ -298,7 +298,7 @@ def _leapfrog(op: WaveOperator, dt, steps, saves, progress, observer):
     # Taylor start: u¹ = u⁰ + dt v⁰ + dt²/2 M_L⁻¹ (F⁰ − K u⁰ − C v⁰)
     u1 = u0 + dt * v0 + 0.5 * dt2 * (F0 - K @ u0 - cd * v0) / ml
     u1[fixed] = op.g[fixed]
-    numba = op.backend == "numba"
+    numba = op.backend in ("numba", "cuda")  # "cuda": element matrices on the GPU only
     indptr, indices, data = K.indptr, K.indices, K.data
     def energy_between(new, old):
         """The conserved leapfrog energy at the half step between `old` and `new`."""
