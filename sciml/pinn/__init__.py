@@ -54,3 +54,6 @@ from ._training import train as train
 from ._variables import BoundedVariable as BoundedVariable
 from ._variables import PositiveVariable as PositiveVariable
 from ._variables import RealVariable as RealVariable
+from ._weighting import causal as causal
+from ._weighting import causal_weights as causal_weights
+from ._weighting import normalising_weights as normalising_weights
