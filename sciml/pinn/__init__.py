@@ -17,6 +17,8 @@ from ._constraints import bounded as bounded
 from ._constraints import dirichlet as dirichlet
 from ._constraints import initial_boundary as initial_boundary
 from ._constraints import interval_distance as interval_distance
+from ._constraints import on_top_of as on_top_of
+from ._constraints import pinned_sigmoid as pinned_sigmoid
 from ._constraints import positive as positive
 from ._flame import FlamePINNConfig as FlamePINNConfig
 from ._flame import FlamePINNResult as FlamePINNResult

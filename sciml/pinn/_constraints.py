@@ -8,7 +8,11 @@ Each constraint is an `OutputTransform` ``(x, raw) -> u``; ``a.then(b)`` applies
 - `initial_boundary(initial, distance, t_column)`: u = u₀(x) + (t − t₀)·d(x)·N, for a
   time-dependent problem whose initial state u₀ already meets the boundary values;
 - `bounded(lo, hi)` / `positive()`: u = lo + (hi − lo)·sigmoid(N) / softplus(N) (range
-  constraints, applied per output column).
+  constraints, applied per output column);
+- `pinned_sigmoid(net, point, value)`: u = sigmoid(N(x) − N(x_p) + logit(v)), so 0 < u < 1
+  and u(x_p) = v exactly: a front (a flame) pinned at x_p, fixed or trainable;
+- `on_top_of(coarse)`: u = u_coarse(x) + s·N, a multi-fidelity level: a network learning a
+  correction on top of a frozen, already trained coarser one.
 
 `interval_distance` gives the usual d for a box: the product of (x − a)(b − x) over the
 constrained columns, scaled to 1 at the centre.
@@ -19,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import torch
+
+from ._nets import raw_output
 
 Field = Callable[[torch.Tensor], torch.Tensor]
 
@@ -104,3 +110,33 @@ def bounded(lo: float, hi: float) -> OutputTransform:
 def positive() -> OutputTransform:
     """u = softplus(N) > 0."""
     return OutputTransform(lambda x, raw: torch.nn.functional.softplus(raw), "positive")
+
+
+def pinned_sigmoid(net, point, value, *, column: int = 0) -> OutputTransform:
+    """u = sigmoid(N(x) − N(x_p) + logit(v)) from output column `column` of the DeepXDE
+    network `net`: 0 < u < 1 everywhere and u(x_p) = v exactly. `point` x_p and `value` v
+    are numbers or zero-argument callables returning tensors (a trainable position, a value
+    that depends on it); N(x_p) is the raw output (the input transform applied, not the output
+    transform)."""
+
+    def fn(x, raw):
+        xp = point() if callable(point) else point
+        xp = torch.as_tensor(xp).to(dtype=x.dtype, device=x.device).reshape(1, -1)
+        v = value() if callable(value) else value
+        v = torch.as_tensor(v).to(dtype=x.dtype, device=x.device)
+        at = raw_output(net, xp)[:, column:column + 1]
+        return torch.sigmoid(raw[:, column:column + 1] - at + torch.logit(v))
+
+    return OutputTransform(fn, "pinned_sigmoid")
+
+
+def on_top_of(coarse, scale: float = 1.0) -> OutputTransform:
+    """Multi-fidelity level: u = u_coarse(x) + `scale`·c, with c what the transform before
+    it gives (``initial_boundary(zero, d).then(on_top_of(coarse))`` keeps the coarse level's
+    initial and boundary values). The coarser network `coarse` (trained, its own transforms
+    included) is frozen: its parameters stop training, but it stays differentiable in x, so
+    the PDE residual sees the sum. Levels stack: a level can be the coarse one of the next."""
+    for p in coarse.parameters():
+        p.requires_grad_(False)
+    scale = float(scale)
+    return OutputTransform(lambda x, raw: coarse(x) + scale * raw, "on_top_of")

@@ -35,6 +35,7 @@ from solvers.flame import SimpleFlameParams, energy_residual
 
 from ._backend import configure, deepxde
 from ._checkpoint import Checkpoint
+from ._constraints import pinned_sigmoid
 from ._nets import raw_output
 from ._training import Schedule, train
 from ._variables import BoundedVariable, PositiveVariable
@@ -222,13 +223,8 @@ class _FlameNetwork:
             self.bcs, self.bc_weights = [], []
         else:
             x_fix, T_fix = config.pin(params)
-            xi_fix = x_fix / W
-            offset = math.log((T_fix - params.T_in) / (params.T_ad - T_fix))
-
-            def transform(xi, N):
-                pin = torch.full((1, 1), xi_fix, dtype=xi.dtype, device=xi.device)
-                raw = raw_output(net, pin)
-                return torch.sigmoid(N - raw + offset)
+            # θ = sigmoid(N − N(ξ_fix) + logit θ_fix): 0 < θ < 1, θ(ξ_fix) = θ_fix
+            transform = pinned_sigmoid(net, x_fix / W, (T_fix - params.T_in) / dT)
 
             self.bcs = [dde.icbc.DirichletBC(self.geom, lambda x: 0.0,
                                              lambda x, on: on and np.isclose(x[0], 0.0))]

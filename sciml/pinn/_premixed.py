@@ -51,7 +51,7 @@ from solvers.flame import (
 
 from ._backend import configure, deepxde
 from ._checkpoint import Checkpoint
-from ._nets import raw_output
+from ._constraints import pinned_sigmoid
 from ._training import Schedule, train
 from ._variables import BoundedVariable, PositiveVariable, RealVariable
 
@@ -245,16 +245,12 @@ class _FreeFlameProblem:
         self.net = net = dde.nn.FNN([1, *config.layers, 1 + K], "tanh", "Glorot normal")
         self.geom = dde.geometry.Interval(0.0, 1.0)
         self.transport = _Transport(gas, params.pressure)
-        xi_fix = self.x_fix / W
-        theta_fix = (self.T_fix - params.T_in) / self.dT
-        offset = math.log(theta_fix / (1.0 - theta_fix))
+        pinned = pinned_sigmoid(net, self.x_fix / W, (self.T_fix - params.T_in) / self.dT)
         y_in = torch.as_tensor(Y_in)
         dy = torch.as_tensor(Y_b - Y_in)
 
         def transform(xi, N):
-            pin = torch.full((1, 1), xi_fix, dtype=xi.dtype, device=xi.device)
-            raw = raw_output(net, pin)
-            theta = torch.sigmoid(N[:, :1] - raw[:, :1] + offset)
+            theta = pinned(xi, N)
             guide = y_in.to(xi) + dy.to(xi) * theta
             return torch.cat([theta, _species(guide, xi * N[:, 1:])], dim=1)
 
@@ -393,13 +389,13 @@ class _CounterflowProblem:
         def nozzle_factor(xi):
             return 1.0 - torch.exp(-xi * (1.0 - xi) / ell)
 
+        position = self.position.tensor
+        pinned = pinned_sigmoid(net, position, lambda: 0.5 / nozzle_factor(position()))
+
         def transform(xi, N):
             bub = xi * (1.0 - xi)
             b = nozzle_factor(xi)
-            xf = self.position.tensor().reshape(1, 1).to(xi)
-            raw = raw_output(net, xf)[:, :1]
-            c = torch.logit(0.5 / nozzle_factor(xf))
-            theta = torch.sigmoid(N[:, :1] - raw + c) * b
+            theta = pinned(xi, N) * b  # θ = 1/2 at the trainable flame position
             mix = mixing(xi)
             guide = (1.0 - mix) * (y_l.to(xi) + dy.to(xi) * theta) + mix * y_r.to(xi)
             Y = _species(guide, b * N[:, 1:K + 1])

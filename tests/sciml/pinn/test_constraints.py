@@ -72,3 +72,57 @@ def test_range_constraints_and_composition():
     face = torch.tensor([[0.0], [1.0]], dtype=torch.float64)
     assert torch.equal(both(face, torch.tensor([[5.0], [-7.0]])), torch.zeros(2, 1))
     assert "dirichlet then bounded" in repr(both)
+
+
+def test_pinned_sigmoid_holds_its_value_at_a_fixed_or_trainable_point():
+    from sciml.pinn import deepxde, pinned_sigmoid
+
+    dde = deepxde()
+    torch.manual_seed(0)
+    net = dde.nn.FNN([1, 16, 16, 2], "tanh", "Glorot normal").double()
+    pinned_sigmoid(net, 0.3, 0.25, column=1).apply(net)
+    x = torch.linspace(0, 1, 101, dtype=torch.float64)[:, None]
+    u = net(x)
+    assert u.shape == (101, 1) and bool(((u > 0) & (u < 1)).all())
+    at = net(torch.tensor([[0.3]], dtype=torch.float64))
+    assert abs(float(at) - 0.25) < 1e-15
+    pos = torch.tensor(0.6, dtype=torch.float64, requires_grad=True)
+    net2 = dde.nn.FNN([1, 8, 1], "tanh", "Glorot normal").double()
+    pinned_sigmoid(net2, lambda: pos, lambda: 0.5 + 0.2 * pos).apply(net2)
+    assert abs(float(net2(pos.detach().reshape(1, 1))) - 0.62) < 1e-15
+    net2(x).sum().backward()  # the pin position gets a gradient (it is trainable)
+    assert pos.grad is not None and torch.isfinite(pos.grad)
+
+
+def test_multi_fidelity_level_corrects_a_frozen_coarse_network():
+    """−u'' = π² sin(πx) on [0, 1], u(0) = u(1) = 0 (u = sin πx): a 6-wide level, then a
+    correction level on top of it, both with the boundary values built in."""
+    from sciml.pinn import configure, deepxde, dirichlet, interval_distance, on_top_of
+
+    configure(dtype="float64", seed=0)
+    dde = deepxde()
+
+    def pde(x, u):
+        return -dde.grad.hessian(u, x) - math.pi ** 2 * torch.sin(math.pi * x)
+
+    geom = dde.geometry.Interval(0.0, 1.0)
+    x = torch.linspace(0, 1, 201, dtype=torch.float64)[:, None]
+    exact = torch.sin(math.pi * x)
+
+    def fit(net, iterations):
+        model = dde.Model(dde.data.PDE(geom, pde, [], num_domain=64), net)
+        model.compile("adam", lr=1e-2)
+        model.train(iterations=iterations, verbose=0)
+        return float((net(x) - exact).norm() / exact.norm())
+
+    coarse = dde.nn.FNN([1, 6, 1], "tanh", "Glorot normal")
+    dirichlet(0.0, interval_distance([(0.0, 1.0)])).apply(coarse)
+    err_coarse = fit(coarse, 150)
+    frozen = [p.detach().clone() for p in coarse.parameters()]
+    fine = dde.nn.FNN([1, 16, 16, 1], "tanh", "Glorot normal")
+    dirichlet(0.0, interval_distance([(0.0, 1.0)])).then(on_top_of(coarse, 0.1)).apply(fine)
+    ends = fine(torch.tensor([[0.0], [1.0]], dtype=torch.float64))
+    assert float(ends.abs().max()) < 1e-15  # boundary values of both levels
+    err_fine = fit(fine, 300)
+    assert all(torch.equal(a, b) for a, b in zip(frozen, coarse.parameters(), strict=True))
+    assert err_fine < 0.2 * err_coarse, (err_coarse, err_fine)
