@@ -182,6 +182,9 @@ def main(args, run):
                "rel_l2_metalic": float(np.mean(table["metalic"])),
                "rel_l2_default": float(np.mean(table["default"])),
                "rel_l2_random_mean": float(np.mean(table["random_mean"])),
+               # the bandit's own objective: mean −log10(rel. L2) over the held-out set
+               "reward_metalic": float(np.mean(reward_of(table["metalic"]))),
+               "reward_default": float(np.mean(reward_of(table["default"]))),
                "metalic_beats_default": int(sum(m < d for m, d in zip(
                    table["metalic"], table["default"], strict=True))),
                "metalic_beats_random_mean": int(sum(m < r for m, r in zip(
