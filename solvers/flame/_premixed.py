@@ -84,14 +84,15 @@ class Transport1D:
 
     Diffusive fluxes live at interval midpoints, with properties of the averaged state there;
     convection and the enthalpy-flux term use central differences at the nodes (second order).
-    `terms` runs the numba kernel of `_kernels.py` (mixture-averaged transport) or its NumPy
-    twin `terms_numpy`, built on `GasProperties`.
+    `terms` runs the numba kernel of `_kernels.py` (mixture-averaged transport), its CUDA
+    version (`_cuda.py`, ``backend="cuda"``) or its NumPy twin `terms_numpy`, built on
+    `GasProperties`.
     """
 
     def __init__(self, gas: GasProperties, x: np.ndarray, pressure: float,
                  backend: str = "numba"):
-        if backend not in ("numba", "numpy"):
-            raise ValueError(f"backend={backend!r} is not one of ('numba', 'numpy')")
+        if backend not in ("numba", "numpy", "cuda"):
+            raise ValueError(f"backend={backend!r} is not one of ('numba', 'numpy', 'cuda')")
         self.gas, self.x, self.p = gas, x, pressure
         self.h = np.diff(x)
         self.dx_mid = 0.5 * (x[2:] - x[:-2])
@@ -118,8 +119,11 @@ class Transport1D:
         nodes, or the axial velocity u [m/s] with `velocity`."""
         if self.backend == "numpy":
             return self.terms_numpy(T, Y, flow, velocity=velocity, viscosity=viscosity)
-        out = flame_terms(self.x, T, np.ascontiguousarray(Y), flow, velocity, self.p,
-                          *self._data, viscosity)
+        kernel = flame_terms
+        if self.backend == "cuda":
+            from ._cuda import flame_terms_cuda as kernel
+        out = kernel(self.x, T, np.ascontiguousarray(Y), flow, velocity, self.p, *self._data,
+                     viscosity)
         return FlameTerms(*out[:-1], out[-1] if viscosity else None)
 
     def terms_numpy(self, T, Y, flow, *, velocity: bool = False, viscosity: bool = False

@@ -235,3 +235,21 @@ def test_fem_cuda_kernels_on_the_gpu_match_numpy_and_time_them():
     print(f"P1 assembly of {mesh.n_cells} cells: cuda {t_gpu:.3f} s, numba {t_cpu:.3f} s")
     assert abs(K - K2).max() < 1e-12 * abs(K2).max() and abs(M - M2).max() < 1e-12
     assert _cuda.available()
+
+
+def test_flame_cuda_kernel_on_the_gpu_matches_the_cpu_kernel():
+    from solvers.flame import GasProperties, ch4_one_step_solution
+    from solvers.flame._premixed import Transport1D
+
+    gas = GasProperties.from_cantera(ch4_one_step_solution())
+    x = np.linspace(0.0, 0.02, 2000)
+    T = 300.0 + 1900.0 / (1.0 + np.exp(-(x - 0.01) / 5e-4))
+    rng = np.random.default_rng(0)
+    Y = rng.uniform(0.01, 1.0, (5, x.size))
+    Y /= Y.sum(axis=0)
+    flow = np.full(x.size, 0.4)
+    gpu = Transport1D(gas, x, 101325.0, backend="cuda").terms(T, Y, flow, viscosity=True)
+    cpu = Transport1D(gas, x, 101325.0).terms(T, Y, flow, viscosity=True)
+    for name in cpu._fields:
+        a, b = getattr(gpu, name), getattr(cpu, name)
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-11 * np.abs(b).max(), err_msg=name)

@@ -42,5 +42,47 @@ def test_numpy_backend_is_selectable_and_validated(gas):
     x, T, Y, _ = _state(3)
     tr = Transport1D(gas, x, 101325.0, backend="numpy")
     assert tr.terms(T, Y, np.full(x.size, 0.3)).mu is None
-    with pytest.raises(ValueError, match="backend='cuda'"):
-        Transport1D(gas, x, 101325.0, backend="cuda")
+    with pytest.raises(ValueError, match="backend='opencl'"):
+        Transport1D(gas, x, 101325.0, backend="opencl")
+
+
+SIMULATED = """
+import numpy as np
+from numba import cuda
+assert cuda.is_available()
+from solvers.flame import GasProperties, ch4_one_step_solution
+from solvers.flame._premixed import Transport1D
+from test_kernels import _state
+gas = GasProperties.from_cantera(ch4_one_step_solution())
+worst = 0.0
+for seed, velocity in ((0, False), (1, True)):
+    x, T, Y, rng = _state(seed, n=24)
+    flow = rng.normal(size=x.size) if velocity else np.full(x.size, 0.4)
+    gpu = Transport1D(gas, x, 1.3e5, backend="cuda").terms(T, Y, flow, velocity=velocity,
+                                                           viscosity=True)
+    cpu = Transport1D(gas, x, 1.3e5).terms(T, Y, flow, velocity=velocity, viscosity=True)
+    twin = Transport1D(gas, x, 1.3e5).terms_numpy(T, Y, flow, velocity=velocity,
+                                                  viscosity=True)
+    for name in cpu._fields:
+        a, b, c = getattr(gpu, name), getattr(cpu, name), getattr(twin, name)
+        scale = np.max(np.abs(c))
+        worst = max(worst, np.max(np.abs(a - b)) / scale, np.max(np.abs(a - c)) / scale)
+print("WORST", worst)
+"""
+
+
+def test_cuda_kernel_matches_cpu_kernel_and_twin_in_the_simulator():
+    """The numba.cuda kernel in numba's CUDA simulator (a fresh interpreter, the variable is
+    read when numba is imported) against the CPU kernel and the NumPy twin."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = str(Path(__file__).resolve().parent)
+    env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1",
+           "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
+    r = subprocess.run([sys.executable, "-c", SIMULATED], capture_output=True, text=True,
+                       env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert float(r.stdout.split("WORST")[1]) < 1e-12
