@@ -9,20 +9,10 @@ loop can keep its state on the GPU.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import cuda, float64
 
-THREADS = 128
-
-
-def available() -> bool:
-    """Whether numba can launch CUDA kernels here (a GPU, or the simulator)."""
-    try:
-        return bool(cuda.is_available())
-    except Exception:  # no driver at all
-        return False
+from .._gpu import THREADS, blocks, require
 
 
 @cuda.jit
@@ -91,23 +81,15 @@ def _leapfrog_kernel(indptr, indices, data, u, u_old, two_m, b, inv_a, dt2, f, o
     out[i] = inv_a[i] * (two_m[i] * u[i] - b[i] * u_old[i] + dt2 * (f[i] - s))
 
 
-def _blocks(n: int) -> int:
-    return max(math.ceil(n / THREADS), 1)
-
-
-def _require() -> None:
-    if not available():
-        raise RuntimeError("backend 'cuda' needs a CUDA GPU that numba can use "
-                           "(numba.cuda.is_available() is False); use 'numba' or 'numpy'")
 
 
 def p1_element_matrices_cuda(points, cells, k_coef, m_coef):
     """`_kernels.p1_element_matrices` on the GPU: (n_cells, 9) stiffness and mass."""
-    _require()
+    require()
     ne = cells.shape[0]
     K = cuda.device_array((ne, 9), dtype=np.float64)
     M = cuda.device_array((ne, 9), dtype=np.float64)
-    _p1_kernel[_blocks(ne), THREADS](cuda.to_device(np.ascontiguousarray(points)),
+    _p1_kernel[blocks(ne), THREADS](cuda.to_device(np.ascontiguousarray(points)),
                                      cuda.to_device(np.ascontiguousarray(cells)),
                                      cuda.to_device(np.ascontiguousarray(k_coef, float)),
                                      cuda.to_device(np.ascontiguousarray(m_coef, float)), K, M)
@@ -116,11 +98,11 @@ def p1_element_matrices_cuda(points, cells, k_coef, m_coef):
 
 def q1_element_matrices_cuda(points, cells, k_coef, m_coef, N, dN):
     """`_kernels.q1_element_matrices` on the GPU: (n_cells, 16) stiffness and mass."""
-    _require()
+    require()
     ne = cells.shape[0]
     K = cuda.device_array((ne, 16), dtype=np.float64)
     M = cuda.device_array((ne, 16), dtype=np.float64)
-    _q1_kernel[_blocks(ne), THREADS](cuda.to_device(np.ascontiguousarray(points)),
+    _q1_kernel[blocks(ne), THREADS](cuda.to_device(np.ascontiguousarray(points)),
                                      cuda.to_device(np.ascontiguousarray(cells)),
                                      cuda.to_device(np.ascontiguousarray(k_coef, float)),
                                      cuda.to_device(np.ascontiguousarray(m_coef, float)),
@@ -132,10 +114,10 @@ def q1_element_matrices_cuda(points, cells, k_coef, m_coef, N, dN):
 def leapfrog_step_cuda(indptr, indices, data, u, u_old, two_m, b, inv_a, dt2, f, out=None):
     """`_kernels.leapfrog_step` on the GPU. Arguments may be NumPy or device arrays; returns
     `out` (a new device array when not given; ``.copy_to_host()`` for NumPy)."""
-    _require()
+    require()
     dev = [a if hasattr(a, "copy_to_host") else cuda.to_device(np.ascontiguousarray(a))
            for a in (indptr, indices, data, u, u_old, two_m, b, inv_a, f)]
     if out is None:
         out = cuda.device_array(len(u), dtype=np.float64)
-    _leapfrog_kernel[_blocks(len(u)), THREADS](*dev[:8], float(dt2), dev[8], out)
+    _leapfrog_kernel[blocks(len(u)), THREADS](*dev[:8], float(dt2), dev[8], out)
     return out

@@ -13,18 +13,11 @@ import math
 import numpy as np
 from numba import cuda, float64
 
+from .._gpu import THREADS, blocks, require
 from ._properties import TINY
 
 MAX_SPECIES = 32
-THREADS = 128
 
-
-def available() -> bool:
-    """Whether numba can launch CUDA kernels here (a GPU, or the simulator)."""
-    try:
-        return bool(cuda.is_available())
-    except Exception:  # no driver at all
-        return False
 
 
 @cuda.jit(device=True)
@@ -167,17 +160,12 @@ def _interior(x, T, Y, flow, flow_is_velocity, rho, cp, cpk, rates, hrr, j, q, R
     RT[n - 1] = (-(q[n] - q[n - 1]) / half - (mf * cp[n] + enth) * dT + hrr[n]) / cp[n]
 
 
-def _blocks(n: int) -> int:
-    return max(math.ceil(n / THREADS), 1)
-
 
 def flame_terms_cuda(x, T, Y, flow, flow_is_velocity, p, W, T_mid, low, high, cond, diff, visc,
                      A, b, Ea_R, orders, fractional, nu, R_u, with_viscosity):
     """`_kernels.flame_terms` on the GPU: same arguments, same returned NumPy arrays
     ``(RT, RY, j, q, rho, cp, rates, hrr, mu_mid)``."""
-    if not available():
-        raise RuntimeError("backend 'cuda' needs a CUDA GPU that numba can use "
-                           "(numba.cuda.is_available() is False); use 'numba' or 'numpy'")
+    require()
     K, N = Y.shape
     if K > MAX_SPECIES:
         raise ValueError(f"{K} species; the CUDA flame kernel takes at most {MAX_SPECIES}")
@@ -187,15 +175,15 @@ def flame_terms_cuda(x, T, Y, flow, flow_is_velocity, p, W, T_mid, low, high, co
     out = {name: cuda.device_array(shape, dtype=np.float64) for name, shape in dict(
         rho=(N,), cp=(N,), X=(K, N), cpk=(K, N), rates=(K, N), hrr=(N,), j=(K, N - 1),
         q=(N - 1,), mu_mid=(N - 1,), RT=(N - 2,), RY=(K, N - 2)).items()}
-    _nodes[_blocks(N), THREADS](d["T"], d["Y"], float(p), d["W"], d["T_mid"], d["low"],
+    _nodes[blocks(N), THREADS](d["T"], d["Y"], float(p), d["W"], d["T_mid"], d["low"],
                                 d["high"], d["A"], d["b"], d["Ea_R"], d["orders"],
                                 d["fractional"], d["nu"], float(R_u), out["rho"], out["cp"],
                                 out["X"], out["cpk"], out["rates"], out["hrr"])
-    _midpoints[_blocks(N - 1), THREADS](d["x"], d["T"], d["Y"], out["X"], float(p), d["W"],
+    _midpoints[blocks(N - 1), THREADS](d["x"], d["T"], d["Y"], out["X"], float(p), d["W"],
                                         d["cond"], d["diff"], d["visc"], float(R_u),
                                         bool(with_viscosity), out["j"], out["q"],
                                         out["mu_mid"])
-    _interior[_blocks(N - 2), THREADS](d["x"], d["T"], d["Y"], d["flow"],
+    _interior[blocks(N - 2), THREADS](d["x"], d["T"], d["Y"], d["flow"],
                                        bool(flow_is_velocity), out["rho"], out["cp"],
                                        out["cpk"], out["rates"], out["hrr"], out["j"], out["q"],
                                        out["RT"], out["RY"])

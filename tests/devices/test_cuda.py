@@ -220,7 +220,8 @@ def test_multidomain_pinn_on_cuda_matches_cpu():
 def test_fem_cuda_kernels_on_the_gpu_match_numpy_and_time_them():
     import time
 
-    from solvers.fem import _cuda, assemble, rectangle_mesh
+    from solvers._gpu import available
+    from solvers.fem import assemble, rectangle_mesh
 
     mesh = rectangle_mesh(400, 400, element="p1")
     rng = np.random.default_rng(0)
@@ -234,7 +235,7 @@ def test_fem_cuda_kernels_on_the_gpu_match_numpy_and_time_them():
     t_cpu = time.perf_counter() - t0
     print(f"P1 assembly of {mesh.n_cells} cells: cuda {t_gpu:.3f} s, numba {t_cpu:.3f} s")
     assert abs(K - K2).max() < 1e-12 * abs(K2).max() and abs(M - M2).max() < 1e-12
-    assert _cuda.available()
+    assert available()
 
 
 def test_flame_cuda_kernel_on_the_gpu_matches_the_cpu_kernel():
