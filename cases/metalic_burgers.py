@@ -49,7 +49,7 @@ from sciml.pinn import (
     run_metalic,
     train_multidomain,
 )
-from sciml.pinn._multidomain import ERROR_CAP, reference
+from sciml.pinn._multidomain import ERROR_CAP, capped_errors, reference
 
 SHORT = {"solution": "u", "average": "avg", "residual": "r", "residual_continuity": "[r]",
          "flux": "[F]", "d2u_dy2": "[u_yy]", "residual_gradient": "r_x", "du_dx": "[u_x]",
@@ -158,8 +158,7 @@ def main(args, run):
         res = train_multidomain(fam, held_out[idx], [a for _, a, _ in jobs],
                                 arms_lbfgs=[b for _, _, b in jobs], config=train,
                                 seed=eval_seed, device=device, progress=bar.update)
-    err = {job: min(float(e), ERROR_CAP) if np.isfinite(e) else ERROR_CAP
-           for job, e in zip(jobs, res.rel_l2, strict=True)}
+    err = dict(zip(jobs, capped_errors(res.rel_l2).tolist(), strict=True))
 
     # Analysis
     def pick_error(name, j):

@@ -40,11 +40,11 @@ import torch
 
 from ..io import read_json, write_json
 from ._multidomain import (
-    ERROR_CAP,
     N_ARMS,
     MultiDomainConfig,
     PdeFamily,
     arm_bits,
+    capped_errors,
     family,
     train_multidomain,
 )
@@ -54,9 +54,7 @@ ALL_ARMS = np.arange(N_ARMS)
 
 def reward_of(rel_l2) -> np.ndarray:
     """−log10 of the relative error, the error capped at `ERROR_CAP` (non-finite: the cap)."""
-    e = np.array([np.nan if v is None else v for v in np.atleast_1d(rel_l2)], dtype=float)
-    e = np.where(np.isfinite(e), np.minimum(e, ERROR_CAP), ERROR_CAP)
-    return -np.log10(np.maximum(e, 1e-300))
+    return -np.log10(np.maximum(capped_errors(rel_l2), 1e-300))
 
 
 @dataclass(frozen=True)

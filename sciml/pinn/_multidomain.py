@@ -36,8 +36,9 @@ coordinates); a periodic family adds the soft term (u_first(x₀, y) − u_last(
 - ``poisson``: u_xx + u_yy + f = 0 on [0, 1]², u = sin(ωπx) sin(πy) (f and the Dirichlet
   data from it), ω ∈ [1, 6]; cut at x = 0.5; F = ∂u/∂x.
 
-`train_multidomain` trains one PDE parameter with one arm (or one arm for Adam and another
-for L-BFGS, the two-stage variant) and returns the relative L2 error on a grid.
+`train_multidomain` trains a batch of jobs, each a PDE parameter with one arm (or one arm for
+Adam and another for L-BFGS, the two-stage variant), and returns their relative L2 errors on a
+grid.
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ INTERFACE_TERMS = ("solution", "average", "residual", "residual_continuity", "fl
 N_ARMS = 2 ** len(INTERFACE_TERMS)
 DEFAULT_TERMS = ("solution", "residual_continuity")
 ERROR_CAP = 1.0  # relative L2 errors are capped here (a zero prediction scores 1)
+
+
+def capped_errors(rel_l2) -> np.ndarray:
+    """Relative errors capped at `ERROR_CAP`; a non-finite or missing (None) one is the cap."""
+    e = np.array([np.nan if v is None else v for v in np.atleast_1d(rel_l2)], dtype=float)
+    return np.where(np.isfinite(e), np.minimum(e, ERROR_CAP), ERROR_CAP)
 
 
 def check_arm(arm, name: str = "arm") -> int:
@@ -99,17 +106,13 @@ class Fields:
 
     def __init__(self, X: torch.Tensor, u: torch.Tensor):
         self.X, self.u = X, u
-        self._grad: torch.Tensor | None = None
-        self._cache: dict[str, torch.Tensor] = {}
 
     def _d(self, f: torch.Tensor) -> torch.Tensor:
         return torch.autograd.grad(f, self.X, torch.ones_like(f), create_graph=True)[0]
 
-    @property
+    @functools.cached_property
     def grad(self) -> torch.Tensor:
-        if self._grad is None:
-            self._grad = self._d(self.u)
-        return self._grad
+        return self._d(self.u)
 
     @property
     def u_x(self) -> torch.Tensor:
@@ -119,17 +122,13 @@ class Fields:
     def u_y(self) -> torch.Tensor:
         return self.grad[..., 1:2]
 
-    @property
+    @functools.cached_property
     def u_xx(self) -> torch.Tensor:
-        if "xx" not in self._cache:
-            self._cache["xx"] = self._d(self.u_x)[..., :1]
-        return self._cache["xx"]
+        return self._d(self.u_x)[..., :1]
 
-    @property
+    @functools.cached_property
     def u_yy(self) -> torch.Tensor:
-        if "yy" not in self._cache:
-            self._cache["yy"] = self._d(self.u_y)[..., 1:2]
-        return self._cache["yy"]
+        return self._d(self.u_y)[..., 1:2]
 
     def d_dx(self, f: torch.Tensor) -> torch.Tensor:
         return self._d(f)[..., :1]
@@ -521,7 +520,7 @@ def train_multidomain(fam: PdeFamily | str, params, arms, *, arms_lbfgs=None,
                                                                  arms.shape)
     for name, values in (("arms", arms), ("arms_lbfgs", arms_lbfgs)):
         for a in values:
-            check_arm(a.item() if isinstance(a, np.generic) else a, name)
+            check_arm(a, name)
     for p in params:
         fam.check(float(p))
     t0 = time.perf_counter()
@@ -548,12 +547,14 @@ def train_multidomain(fam: PdeFamily | str, params, arms, *, arms_lbfgs=None,
         out["rel_l2_adam"].append(relative_errors(model, config.grid))
         loss.set_arms(arms_lbfgs[sl])
         if config.lbfgs:
-            theta, _ = batched_lbfgs(loss.value_and_grad, model.theta.detach(), config.lbfgs,
-                                     progress=progress)
+            theta, final = batched_lbfgs(loss.value_and_grad, model.theta.detach(),
+                                         config.lbfgs, progress=progress)
             with torch.no_grad():
                 model.theta.copy_(theta)
+        else:
+            final = loss().detach()
         out["rel_l2"].append(relative_errors(model, config.grid))
-        out["loss"].append(loss().detach().cpu().numpy())
+        out["loss"].append(final.cpu().numpy())
     cat = {k: np.concatenate(v) for k, v in out.items()}
     return MultiDomainResult(params, arms.astype(int), np.asarray(arms_lbfgs).astype(int),
                              cat["rel_l2"], cat["rel_l2_adam"], cat["loss"],

@@ -83,40 +83,37 @@ def _leapfrog_kernel(indptr, indices, data, u, u_old, two_m, b, inv_a, dt2, f, o
 
 
 
-def p1_element_matrices_cuda(points, cells, k_coef, m_coef):
-    """`_kernels.p1_element_matrices` on the GPU: (n_cells, 9) stiffness and mass."""
+def _device(a):
+    """`a` on the GPU (copied there unless it already is a device array)."""
+    return a if hasattr(a, "copy_to_host") else cuda.to_device(np.ascontiguousarray(a))
+
+
+def _element_matrices(kernel, nodes, points, cells, k_coef, m_coef, *tables):
     require()
     ne = cells.shape[0]
-    K = cuda.device_array((ne, 9), dtype=np.float64)
-    M = cuda.device_array((ne, 9), dtype=np.float64)
-    _p1_kernel[blocks(ne), THREADS](cuda.to_device(np.ascontiguousarray(points)),
-                                     cuda.to_device(np.ascontiguousarray(cells)),
-                                     cuda.to_device(np.ascontiguousarray(k_coef, float)),
-                                     cuda.to_device(np.ascontiguousarray(m_coef, float)), K, M)
+    K = cuda.device_array((ne, nodes * nodes), dtype=np.float64)
+    M = cuda.device_array((ne, nodes * nodes), dtype=np.float64)
+    args = [_device(a) for a in (points, cells, np.asarray(k_coef, float),
+                                 np.asarray(m_coef, float), *tables)]
+    kernel[blocks(ne), THREADS](*args, K, M)
     return K.copy_to_host(), M.copy_to_host()
+
+
+def p1_element_matrices_cuda(points, cells, k_coef, m_coef):
+    """`_kernels.p1_element_matrices` on the GPU: (n_cells, 9) stiffness and mass."""
+    return _element_matrices(_p1_kernel, 3, points, cells, k_coef, m_coef)
 
 
 def q1_element_matrices_cuda(points, cells, k_coef, m_coef, N, dN):
     """`_kernels.q1_element_matrices` on the GPU: (n_cells, 16) stiffness and mass."""
-    require()
-    ne = cells.shape[0]
-    K = cuda.device_array((ne, 16), dtype=np.float64)
-    M = cuda.device_array((ne, 16), dtype=np.float64)
-    _q1_kernel[blocks(ne), THREADS](cuda.to_device(np.ascontiguousarray(points)),
-                                     cuda.to_device(np.ascontiguousarray(cells)),
-                                     cuda.to_device(np.ascontiguousarray(k_coef, float)),
-                                     cuda.to_device(np.ascontiguousarray(m_coef, float)),
-                                     cuda.to_device(np.ascontiguousarray(N)),
-                                     cuda.to_device(np.ascontiguousarray(dN)), K, M)
-    return K.copy_to_host(), M.copy_to_host()
+    return _element_matrices(_q1_kernel, 4, points, cells, k_coef, m_coef, N, dN)
 
 
 def leapfrog_step_cuda(indptr, indices, data, u, u_old, two_m, b, inv_a, dt2, f, out=None):
     """`_kernels.leapfrog_step` on the GPU. Arguments may be NumPy or device arrays; returns
     `out` (a new device array when not given; ``.copy_to_host()`` for NumPy)."""
     require()
-    dev = [a if hasattr(a, "copy_to_host") else cuda.to_device(np.ascontiguousarray(a))
-           for a in (indptr, indices, data, u, u_old, two_m, b, inv_a, f)]
+    dev = [_device(a) for a in (indptr, indices, data, u, u_old, two_m, b, inv_a, f)]
     if out is None:
         out = cuda.device_array(len(u), dtype=np.float64)
     _leapfrog_kernel[blocks(len(u)), THREADS](*dev[:8], float(dt2), dev[8], out)
