@@ -238,6 +238,33 @@ class P2D(_Model):
     def args(self, drive: np.ndarray) -> tuple:
         return (self.p, drive, *self.dims, self.linear)
 
+    def residuals(self, t: float, Y: np.ndarray, YP: np.ndarray, drive: np.ndarray, *,
+                  backend: str = "numba") -> np.ndarray:
+        """Residuals of many states at once: the rows of `Y`, `YP` (R × size), with one
+        `drive` ``(mode, a0, a1, t0, per_c)`` for all rows or one per row (R × 5).
+        `backend`: ``"numba"`` (the CPU kernel, row by row) or ``"cuda"`` (all rows in two
+        kernel launches, `solvers.battery._cuda`)."""
+        Y = np.atleast_2d(np.asarray(Y, dtype=float))
+        YP = np.atleast_2d(np.asarray(YP, dtype=float))
+        if Y.shape != YP.shape or Y.shape[1] != self.size:
+            raise ValueError(f"Y and YP must both be (rows, {self.size}); got {Y.shape} and "
+                             f"{YP.shape}")
+        D = np.asarray(drive, dtype=float)
+        D = np.broadcast_to(D, (len(Y), 5)) if D.shape == (5,) else D
+        if D.shape != (len(Y), 5):
+            raise ValueError(f"drive must be 5 numbers or ({len(Y)}, 5); got shape {D.shape}")
+        if backend == "cuda":
+            from ._cuda import p2d_residuals_cuda
+
+            return p2d_residuals_cuda(t, Y, YP, self.p[None], D, np.zeros(len(Y), np.int64),
+                                      self.dims, self.linear, self.fns)
+        if backend != "numba":
+            raise ValueError(f"backend={backend!r}; choose from numba, cuda")
+        out = np.empty_like(Y)
+        for r in range(len(Y)):
+            self.residual(float(t), Y[r], YP[r], out[r], *self.args(np.ascontiguousarray(D[r])))
+        return out
+
     def initial_state(self, current_density: float) -> np.ndarray:
         """Uniform concentrations, and the potentials and reaction currents of the SPM at
         `current_density` (uniform j, no ohmic drops) as the guess of the algebraic state."""
