@@ -31,8 +31,10 @@ from ._lbfgs import batched_lbfgs as batched_lbfgs
 from ._metalic import Metalic as Metalic
 from ._metalic import MetalicConfig as MetalicConfig
 from ._metalic import RewardModel as RewardModel
+from ._metalic import evaluation_seeds as evaluation_seeds
 from ._metalic import reward_of as reward_of
 from ._metalic import run_metalic as run_metalic
+from ._metalic import training_seed as training_seed
 from ._multidomain import DEFAULT_ARM as DEFAULT_ARM
 from ._multidomain import FAMILIES as PDE_FAMILIES
 from ._multidomain import INTERFACE_TERMS as INTERFACE_TERMS

@@ -30,6 +30,7 @@ def test_quick(tmp_path):
     pulls = read_dataset(tmp_path / "out" / "bandit_pulls.nc")
     assert pulls.sizes == {"pull": 24, "term": 9}
     held = read_dataset(tmp_path / "out" / "held_out_trainings.nc")
+    assert held.sizes["seed"] == s["eval_seeds"] == 1  # quick: one evaluation seed
     assert held.sizes["job"] == s["held_out_trainings"] >= 512
     for png in ("metalic_reward.png", "metalic_solution.png"):
         assert (tmp_path / "out" / png).stat().st_size > 20_000

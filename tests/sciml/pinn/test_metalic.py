@@ -13,8 +13,10 @@ from sciml.pinn import (
     MetalicConfig,
     MultiDomainConfig,
     arm_bits,
+    evaluation_seeds,
     reward_of,
     run_metalic,
+    training_seed,
 )
 
 ARMS_BITS = arm_bits(np.arange(N_ARMS))
@@ -106,3 +108,12 @@ def test_online_loop_resumed_from_its_checkpoint_repeats_the_uninterrupted_run(t
     assert resumed.records == straight.records
     assert len(straight.records) == 8
     assert np.array_equal(resumed.best([2.0, 5.0])[0], straight.best([2.0, 5.0])[0])
+
+
+def test_every_round_and_every_evaluation_trains_from_its_own_seed():
+    rounds = [training_seed(0, r) for r in range(200)]
+    evals = evaluation_seeds(0, 20)
+    assert len(set(rounds) | set(evals)) == 220
+    assert rounds[:3] == [training_seed(0, r) for r in range(3)]  # reproducible
+    assert set(rounds).isdisjoint(training_seed(1, r) for r in range(200))
+    assert evaluation_seeds(0, 3) == evals[:3]
