@@ -31,7 +31,7 @@ import torch
 from solvers.battery import CellParameters, chen2020, spm_voltage_from_surface
 
 from ..io import load_checkpoint, save_checkpoint
-from ..pinn import Checkpoint, Schedule, configure, deepxde, train
+from ..pinn import Checkpoint, OutputTransform, Schedule, configure, deepxde, train
 from ..pinn._nets import raw_output
 
 FARADAY = 96485.33212
@@ -93,6 +93,12 @@ class SPMSurrogate:
         self.config, self.net, self.history, self.seconds = config, net, history, seconds
         (self.kn, self.gn, self.th_n0), (self.kp, self.gp, self.th_p0) = _particle_constants(
             params, c_rate, t_end)
+
+    @property
+    def constraint(self) -> OutputTransform:
+        """The hard initial condition and known structure (module docstring) as the PINN
+        layer's output transform: θ(t̃ = 0) = θ0 exactly, whatever the network."""
+        return OutputTransform(self.transform, "SPM particles: θ0 + bulk + g·ramp·(profile + N)")
 
     def transform(self, x, y):
         """Hard initial condition and known structure around the raw network output."""
@@ -235,7 +241,7 @@ def train_spm_surrogate(params: CellParameters | None = None, c_rate: float = 1.
     dde = deepxde()
     net = _network(config)
     sur = SPMSurrogate(params, c_rate, t_end, config, net)
-    net.apply_output_transform(sur.transform)
+    sur.constraint.apply(net)
     geom = dde.geometry.Hypercube([0.0, 0.0, 0.0], [1.0, 1.0, 1.0])
     kn, kp = sur.kn, sur.kp
     scale_n, scale_p = abs(3 * kn * sur.gn), abs(3 * kp * sur.gp)

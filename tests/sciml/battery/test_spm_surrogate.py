@@ -49,3 +49,21 @@ def test_one_surrogate_serves_other_c_rates(surrogate):
     v = np.array([run.voltage_V[run.time_s == x][0] for x in t])
     rmse = 1e3 * np.sqrt(np.mean((surrogate.voltage(t, 4.0, 1.2, c_rate=2.0) - v) ** 2))
     assert rmse < 12.0
+
+
+def test_initial_condition_is_hard(surrogate):
+    """θ(t̃ = 0) = θ0 in both particles exactly, at any ρ and σ, whatever the network's
+    output (the trained network's and random ones)."""
+    import torch
+
+    from sciml.pinn._nets import raw_output
+
+    rng = np.random.default_rng(0)
+    x = torch.tensor(np.column_stack([np.zeros(50), rng.uniform(0, 1, (50, 2))]))
+    with torch.no_grad():
+        trained = raw_output(surrogate.net, x.to(next(surrogate.net.parameters())))
+    for raw in (trained.double(), torch.tensor(rng.normal(0, 10, (50, 2)))):
+        th = surrogate.constraint(x, raw)
+        assert (th[:, 0] == surrogate.th_n0).all() and (th[:, 1] == surrogate.th_p0).all()
+    later = surrogate.constraint(x + torch.tensor([0.5, 0, 0]), trained.double())
+    assert (later[:, 1] != surrogate.th_p0).all()  # away from t = 0 the network matters
