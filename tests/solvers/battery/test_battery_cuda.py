@@ -2,8 +2,6 @@
 CPU kernel and the NumPy twin; the batched `P2D.residuals` and its input checks."""
 
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -84,12 +82,5 @@ print("WORST", worst)
 """
 
 
-def test_cuda_residual_matches_cpu_kernel_and_twin_in_the_simulator():
-    """A fresh interpreter: numba reads NUMBA_ENABLE_CUDASIM when it is imported."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1",
-           "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
-    r = subprocess.run([sys.executable, "-c", SIMULATED], capture_output=True, text=True,
-                       env=env, timeout=600)
-    assert r.returncode == 0, r.stderr[-3000:]
-    assert float(r.stdout.split("WORST")[1]) < 1e-12
+def test_cuda_residual_matches_cpu_kernel_and_twin_in_the_simulator(simulated_worst):
+    assert simulated_worst(SIMULATED, os.path.dirname(os.path.abspath(__file__))) < 1e-12

@@ -1,9 +1,6 @@
 """The numba.cuda FE kernels against their NumPy twins, on the CPU with numba's CUDA simulator
 (``NUMBA_ENABLE_CUDASIM=1``, set before numba is imported, hence a fresh interpreter)."""
 
-import os
-import subprocess
-import sys
 import textwrap
 
 import pytest
@@ -56,12 +53,8 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_cuda_kernels_match_numpy_twins_in_the_simulator():
-    env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1"}
-    r = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                       env=env, timeout=600)
-    assert r.returncode == 0, r.stderr[-3000:]
-    worst = float(r.stdout.split("WORST")[1])
+def test_cuda_kernels_match_numpy_twins_in_the_simulator(simulated_worst):
+    worst = simulated_worst(SCRIPT)
     assert worst < 1e-13, worst
 
 

@@ -71,18 +71,9 @@ print("WORST", worst)
 """
 
 
-def test_cuda_kernel_matches_cpu_kernel_and_twin_in_the_simulator():
-    """The numba.cuda kernel in numba's CUDA simulator (a fresh interpreter, the variable is
-    read when numba is imported) against the CPU kernel and the NumPy twin."""
-    import os
-    import subprocess
-    import sys
+def test_cuda_kernel_matches_cpu_kernel_and_twin_in_the_simulator(simulated_worst):
+    """The numba.cuda kernel in numba's CUDA simulator (a fresh interpreter) against the CPU
+    kernel and the NumPy twin."""
     from pathlib import Path
 
-    here = str(Path(__file__).resolve().parent)
-    env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1",
-           "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
-    r = subprocess.run([sys.executable, "-c", SIMULATED], capture_output=True, text=True,
-                       env=env, timeout=600)
-    assert r.returncode == 0, r.stderr[-3000:]
-    assert float(r.stdout.split("WORST")[1]) < 1e-12
+    assert simulated_worst(SIMULATED, str(Path(__file__).resolve().parent)) < 1e-12
