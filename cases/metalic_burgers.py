@@ -15,7 +15,7 @@ L-BFGS-phase arms separately; every round trains from other initial weights and 
 Then, on held-out parameters, the arm METALIC predicts best is compared with the fixed default
 (solution + residual continuity), with random arms, and, on `--exhaustive` of them, with every
 one of the 512 arms. Each held-out error is the mean over `--eval-seeds` trainings from
-initial weights and points the bandit never saw: one training's error varies by up to 2x
+initial weights and points the bandit never saw: one training's error varies by up to 3x
 with the seed, as much as good arms differ.
 
 Run time (2 CPU cores): quick ~1 min; default ~25 min (Burgers, 3 evaluation seeds).

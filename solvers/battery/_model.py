@@ -242,8 +242,8 @@ class P2D(_Model):
                   backend: str = "numba") -> np.ndarray:
         """Residuals of many states at once: the rows of `Y`, `YP` (R × size), with one
         `drive` ``(mode, a0, a1, t0, per_c)`` for all rows or one per row (R × 5).
-        `backend`: ``"numba"`` (the CPU kernel, row by row) or ``"cuda"`` (all rows in two
-        kernel launches, `solvers.battery._cuda`)."""
+        `backend`: ``"numba"`` (the CPU batch kernel, the rows as its members) or ``"cuda"``
+        (all rows in two kernel launches, `solvers.battery._cuda`)."""
         Y = np.atleast_2d(np.asarray(Y, dtype=float))
         YP = np.atleast_2d(np.asarray(YP, dtype=float))
         if Y.shape != YP.shape or Y.shape[1] != self.size:
@@ -261,8 +261,10 @@ class P2D(_Model):
         if backend != "numba":
             raise ValueError(f"backend={backend!r}; choose from numba, cuda")
         out = np.empty_like(Y)
-        for r in range(len(Y)):
-            self.residual(float(t), Y[r], YP[r], out[r], *self.args(np.ascontiguousarray(D[r])))
+        self.kernels.batch_residual(float(t), np.ascontiguousarray(Y).ravel(),
+                                    np.ascontiguousarray(YP).ravel(), out.ravel(),
+                                    np.repeat(self.p[None], len(Y), axis=0),
+                                    np.ascontiguousarray(D), self.size, self.args(D[0])[2:])
         return out
 
     def initial_state(self, current_density: float) -> np.ndarray:
