@@ -15,6 +15,7 @@ from ._mgno import MgNO as MgNO
 from ._train import FieldOperator as FieldOperator
 from ._train import evaluate as evaluate
 from ._train import parameter_count as parameter_count
+from ._train import resample_nodes as resample_nodes
 from ._train import train_operator as train_operator
 from ._zoo import MATCHED as MATCHED
 from ._zoo import build_operator as build_operator

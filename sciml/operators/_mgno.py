@@ -2,12 +2,18 @@
 2024).
 
 A layer is u ← σ(MgConv(u) + W u + b) with W a 1×1 convolution. MgConv is one V-cycle of
-learned operators: on level ℓ the "right-hand side" f_ℓ is smoothed, u_ℓ = S(f_ℓ) and then
-u_ℓ ← u_ℓ + S(f_ℓ − A u_ℓ), the residual is restricted, f_{ℓ+1} = R(f_ℓ − A u_ℓ) (a stride-2
-3×3 convolution), and on the way up u_ℓ ← u_ℓ + P(u_{ℓ+1}) (a transposed convolution). A, S are
-3×3 convolutions without bias. Boundary conditions enter through the padding of the
-convolutions: zeros (Dirichlet), circular (periodic) or reflect (Neumann-like). All kernels are
-local, so a trained model applies to any grid (zero-shot super-resolution).
+learned operators on a hierarchy of grids, each a factor 2 coarser, as in the authors' Darcy
+model: on the finest level u = S(f); going down, the right-hand side and the iterate are both
+restricted, f ← R f and u ← Π u (stride-2 3×3 convolutions), and smoothed, u ← u + S(f − A u);
+going up, u_ℓ ← u_ℓ + P(u_{ℓ+1}) with P a stride-2 4×4 transposed convolution. A, S are 3×3
+convolutions without bias, each smoothing step with its own. Boundary conditions enter through
+the padding of the convolutions: zeros (Dirichlet), circular (periodic) or reflect
+(Neumann-like).
+
+The stencils are learned in units of the training grid's spacing, so a model applies to any
+grid size but represents the operator it learned only on grids of the training spacing: for
+another resolution, evaluate it on the training grid (`sciml.operators.evaluate` with
+``grid=``).
 """
 
 from __future__ import annotations
@@ -31,19 +37,19 @@ def _check_choice(name, value, choices):
 
 
 class _Prolongation(nn.Module):
-    """A stride-2 transposed 3×3 convolution that pads its input the way the grid's boundary
+    """A stride-2 transposed 4×4 convolution that pads its input the way the grid's boundary
     condition says (circular for periodic grids, so that it commutes with shifts) instead of
     the zero padding built into ``ConvTranspose``."""
 
     def __init__(self, channels, padding, dim):
         super().__init__()
         tconv = nn.ConvTranspose2d if dim == 2 else nn.ConvTranspose1d
-        self.conv = tconv(channels, channels, 3, stride=2, bias=False)
+        self.conv = tconv(channels, channels, 4, stride=2, bias=False)
         self.mode = "constant" if padding == "zeros" else padding
 
     def forward(self, u: torch.Tensor, size) -> torch.Tensor:
         u = nn.functional.pad(u, (1, 1) * (u.ndim - 2), mode=self.mode)
-        # with one padded cell each side, the fine grid starts at output index 3
+        # with one padded cell each side, fine node j sits at output index j + 3
         v = self.conv(u)
         return v[(..., *(slice(3, 3 + n) for n in size))]
 
@@ -52,8 +58,8 @@ class MgConv(nn.Module):
     """One learned V-cycle mapping `in_channels` (f) to `out_channels` (u) on 1D or 2D grids.
 
     `levels` grids (each a factor 2 coarser), `smoothing[ℓ]` smoothing steps on level ℓ
-    (default 1, and 2 on the coarsest). Grids must allow ``levels − 1`` halvings (odd sizes
-    round up).
+    (default 1, and 2 on the coarsest; on the finest level the first step is u = S(f)).
+    Grids must allow ``levels − 1`` halvings (odd sizes round up).
     """
 
     def __init__(self, in_channels: int, out_channels: int, *, levels: int = 6,
@@ -70,24 +76,29 @@ class MgConv(nn.Module):
             raise ValueError(f"smoothing={smoothing!r} must hold {levels} integers >= 1")
         self.levels, self.smoothing, self.dim = levels, smoothing, dim
         cf, cu = in_channels, out_channels
-        self.A = nn.ModuleList(_conv(cu, cf, padding, dim=dim) for _ in range(levels))
         self.S = nn.ModuleList(
             nn.ModuleList(_conv(cf, cu, padding, dim=dim) for _ in range(s)) for s in smoothing)
+        # one A per smoothing step u += S(f - A u): all but the first step on the finest level
+        self.A = nn.ModuleList(
+            nn.ModuleList(_conv(cu, cf, padding, dim=dim) for _ in range(s - (level == 0)))
+            for level, s in enumerate(smoothing))
         self.R = nn.ModuleList(_conv(cf, cf, padding, stride=2, dim=dim)
                                for _ in range(levels - 1))
+        self.Pi = nn.ModuleList(_conv(cu, cu, padding, stride=2, dim=dim)
+                                for _ in range(levels - 1))
         self.P = nn.ModuleList(_Prolongation(cu, padding, dim) for _ in range(levels - 1))
 
     def forward(self, f: torch.Tensor) -> torch.Tensor:
         us = []
         for level in range(self.levels):
-            S, A = self.S[level], self.A[level]
-            u = S[0](f)
-            for s in S[1:]:
-                u = u + s(f - A(u))
+            steps = list(self.S[level])
+            if level == 0:
+                u = steps.pop(0)(f)
+            else:
+                f, u = self.R[level - 1](f), self.Pi[level - 1](u)
+            for S, A in zip(steps, self.A[level], strict=True):
+                u = u + S(f - A(u))
             us.append(u)
-            if level < self.levels - 1:
-                f = self.R[level](f - A(u))
-        u = us[-1]
         for level in range(self.levels - 2, -1, -1):
             fine = us[level]
             u = fine + self.P[level](u, fine.shape[2:])

@@ -14,7 +14,12 @@ LOSSES = {"l2": relative_l2, "h1": relative_h1}
 class FieldOperator(nn.Module):
     """A network between fields with the data's scaling built in: the input is standardised
     per channel, the output scaled by the training targets' standard deviation, and with
-    `dirichlet` the output is zero on the grid's boundary nodes (u = 0 there, as in Darcy)."""
+    `dirichlet` the output is zero on the grid's boundary nodes (u = 0 there, as in Darcy).
+
+    On 2D grids the network's weights and inputs are kept channels-last (NHWC), the layout
+    oneDNN and cuDNN convolve fastest: on 2 CPU cores a training step of the matched MgNO takes
+    about half the time, the U-Net's two thirds, FNO's about the same.
+    """
 
     def __init__(self, net: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor, *,
                  dirichlet: bool = False):
@@ -26,9 +31,15 @@ class FieldOperator(nn.Module):
         self.register_buffer("x_std", x_train.std(dims).clamp_min(1e-12).reshape(shape).float())
         self.register_buffer("y_std", y_train.std().reshape(()).float())
         self.dirichlet = dirichlet
+        self.channels_last = x_train.ndim == 4
+        if self.channels_last:
+            self.net.to(memory_format=torch.channels_last)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = self.net((x - self.x_mean) / self.x_std) * self.y_std
+        x = (x - self.x_mean) / self.x_std
+        if self.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        y = self.net(x) * self.y_std
         if self.dirichlet:
             mask = torch.zeros(y.shape[2:], dtype=y.dtype, device=y.device)
             mask[(slice(1, -1),) * mask.ndim] = 1.0
@@ -60,15 +71,43 @@ def train_operator(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, epochs
                time_limit=time_limit, progress=progress, dist=dist)
 
 
+def resample_nodes(x: torch.Tensor, size, mode: str = "linear") -> torch.Tensor:
+    """Fields ``(batch, channels, *grid)`` on node grids (first and last node on the domain's
+    boundary) carried to `size` nodes per axis: ``"linear"`` interpolates (multilinearly,
+    corners aligned); ``"nearest"`` takes each new node's nearest old node, so a piecewise-
+    constant coefficient keeps its values."""
+    size = tuple(size)
+    if len(size) != x.ndim - 2 or any(not (isinstance(n, int) and n >= 2) for n in size):
+        raise ValueError(f"size={size!r} must give {x.ndim - 2} node counts >= 2")
+    if mode == "linear":
+        kind = {1: "linear", 2: "bilinear", 3: "trilinear"}[len(size)]
+        return nn.functional.interpolate(x, size=size, mode=kind, align_corners=True)
+    if mode != "nearest":
+        raise ValueError(f"mode={mode!r} must be 'linear' or 'nearest'")
+    for axis, n in enumerate(size, start=2):
+        idx = torch.linspace(0, x.shape[axis] - 1, n, device=x.device).round().long()
+        x = x.index_select(axis, idx)
+    return x
+
+
 @torch.no_grad()
-def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, batch: int = 32
-             ) -> dict[str, float]:
-    """Mean relative L2 and H1 errors of `model` on (x, y), and the predictions."""
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, batch: int = 32,
+             grid=None) -> dict[str, float]:
+    """Mean relative L2 and H1 errors of `model` on (x, y), and the predictions.
+
+    With `grid` (the node counts the model was trained on), inputs on another grid are taken
+    to `grid` by nearest node, the model applied there and its predictions interpolated back
+    (`resample_nodes`): a model whose layers are tied to the grid spacing, like MgNO's and
+    the U-Net's 3×3 stencils, is then used at the resolution it learned."""
     model.eval()
     dev = next(model.parameters()).device
     preds, l2, h1 = [], [], []
     for i in range(0, x.shape[0], batch):
-        p = model(x[i:i + batch].to(dev))
+        xb = x[i:i + batch].to(dev)
+        if grid is not None and tuple(xb.shape[2:]) != tuple(grid):
+            p = resample_nodes(model(resample_nodes(xb, grid, "nearest")), xb.shape[2:])
+        else:
+            p = model(xb)
         t = y[i:i + batch].to(dev)
         l2.append(relative_l2(p, t))
         h1.append(relative_h1(p, t))

@@ -29,8 +29,11 @@ def test_quick_mgno(tmp_path):
     assert s["model"] == "mgno" and s["quick"] is True and s["epochs"] == 12
     # 200 samples at 32², 12 epochs: a loose but real bound (a zero prediction scores 1.0)
     assert s["rel_l2_test"] < 0.12 and s["rel_h1_test"] < 0.35
-    # zero-shot at 64²: the 3×3 kernels then span half the physical width; still far from 1
+    # zero-shot at 64²: applied there, the 3×3 stencils span half the physical width they
+    # learned (far from 1 all the same); applied on the 32² training grid and interpolated
+    # back, the error is the test error's size
     assert s["rel_l2_zero_shot"] < 0.7 and s["zero_shot_resolution"] == 64
+    assert s["rel_l2_zero_shot_resampled"] < 0.15
     assert s["params"] > 10_000 and s["train_seconds"] > 0
     ds = read_dataset(tmp_path / "out" / "test_predictions.nc")
     assert ds["u_pred"].shape == (50, 32, 32)
