@@ -6,8 +6,8 @@ differences solved on a grid twice as fine and restricted. The operator a ↦ u 
 `--n-train` samples at `--resolution`² and tested on `--n-test` others by relative L2 and H1
 errors; the trained model is also applied, unchanged, to samples at `--zero-shot`² (zero-shot
 super-resolution), on that grid and on its training grid (input taken there by nearest node,
-output interpolated back). Models (`sciml.operators`): MgNO (multigrid V-cycle layers, zero padding for
-the Dirichlet boundary), FNO from the neuraloperator library, a U-Net; all get the same
+output interpolated back). Models (`sciml.operators`): MgNO (multigrid V-cycle layers, zero
+padding for the Dirichlet boundary), FNO from the neuraloperator library, a U-Net; all get the same
 normalisation and u = 0 on the boundary nodes, Adam with a one-cycle schedule on the relative
 H1 loss. Data sets are cached in ``data/cache`` ($SCIML_CACHE), generated in parallel with
 ``--workers``. Training is checkpointed every epoch (``--resume`` continues; ``--time-limit``

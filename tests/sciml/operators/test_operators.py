@@ -1,5 +1,6 @@
-"""Operator layers and losses: the spectral H1 norm, MgNO's boundary handling, size and any-grid
-application, resampled evaluation on node grids, seeded training of MgNO / FNO / U-Net with error bounds, data sets."""
+"""Operator layers and losses: the spectral H1 norm, MgNO's V-cycle, boundary handling, size and
+any-grid application, resampled evaluation on node grids, seeded training of MgNO / FNO / U-Net
+with error bounds, data sets."""
 
 import math
 
