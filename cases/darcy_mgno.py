@@ -15,7 +15,7 @@ stops with exit status 3 and a checkpoint) and runs data-parallel under torchrun
 
     torchrun --nproc_per_node=2 cases/darcy_mgno.py [flags]
 
-Run time (2 CPU cores): quick ~30 s; the default (1000 samples at 64², 100 epochs) ~1 h for
+Run time (2 CPU cores): quick ~30 s; the default (1000 samples at 64², 100 epochs) ~30 min for
 MgNO on CPU, minutes on a GPU.
 Command: python cases/darcy_mgno.py [--model mgno|fno|unet] [--resolution N] [--n-train N]
          [--n-test N] [--epochs N] [--batch N] [--lr LR] [--width N] [--zero-shot N]
